@@ -1,0 +1,33 @@
+import type { FeedEvent } from "../domain/events.js";
+
+/** Handles one event. Throwing makes the bus retry it; it must be idempotent (delivery is at-least-once). */
+export type EventHandler = (event: FeedEvent) => Promise<void>;
+
+/** A running subscription. */
+export interface Subscription {
+  /** Stops delivering; an event being handled is finished first. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** An event that failed every attempt. */
+export interface DeadLetter {
+  group: string;
+  event: FeedEvent;
+  attempts: number;
+  error: string;
+}
+
+/**
+ * Moves events from the write path to workers. At-least-once; events with one key (see `keyOf`) arrive in order
+ * within a group; every consumer group receives every event.
+ */
+export interface EventBus {
+  /** Publishes events; resolves once the bus has accepted them durably. */
+  publish(events: readonly FeedEvent[]): Promise<void>;
+  /** Delivers every event published from now on to `handler`, as consumer group `group`. */
+  subscribe(group: string, handler: EventHandler): Promise<Subscription>;
+  /** Runs everything pending until the bus is idle (in-process buses only; for tests, demos and benchmarks). */
+  drain?(): Promise<void>;
+  /** Stops every subscription and releases resources. Idempotent. */
+  close(): Promise<void>;
+}
