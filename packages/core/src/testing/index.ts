@@ -1,0 +1,15 @@
+/**
+ * Contract suites for adapter authors: each port's behaviour written once, run against every adapter.
+ *
+ * ```ts
+ * import { timelineStoreContract } from "@feed-engine/core/testing";
+ * timelineStoreContract("RedisTimelineStore", () => new RedisTimelineStore({ client, prefix: randomPrefix() }));
+ * ```
+ */
+export { activityStoreContract } from "./activity-store-contract.js";
+export { eventBusContract } from "./event-bus-contract.js";
+export { graphStoreContract } from "./graph-store-contract.js";
+export { notificationStoreContract } from "./notification-store-contract.js";
+export { postStoreContract } from "./post-store-contract.js";
+export { timelineStoreContract } from "./timeline-store-contract.js";
+export { userStoreContract } from "./user-store-contract.js";
