@@ -1,0 +1,86 @@
+import { compareIds, type PostId } from "../ids/id.js";
+
+/** A stream of candidate entry ids, newest first, read in chunks. */
+export interface CandidateSource {
+  /** Up to `limit` ids strictly below `before` (all ids when undefined), newest first. */
+  fetch(before: PostId | undefined, limit: number): Promise<PostId[]>;
+  /** The largest id this source can ever yield; lets the merger leave it unread while others have newer ids. */
+  ceiling?: PostId;
+}
+
+interface SourceState {
+  source: CandidateSource;
+  buffer: PostId[];
+  pos: number;
+  exhausted: boolean;
+  chunk: number;
+}
+
+const MAX_CHUNK = 400;
+
+/**
+ * Merges several newest-first sources into one newest-first stream without duplicates. Sources are read lazily, a
+ * chunk at a time (chunks double as a read goes deeper), and a source whose ceiling is below another source's next id
+ * is not read at all yet — so the source-of-truth fallback below a timeline's floor costs nothing on pages above it.
+ */
+export class CandidateMerger {
+  readonly #states: SourceState[];
+  #last: PostId | undefined;
+
+  constructor(sources: readonly CandidateSource[], before: PostId | undefined, firstChunk: number) {
+    this.#states = sources.map((source) => ({ source, buffer: [], pos: 0, exhausted: false, chunk: firstChunk }));
+    this.#last = before;
+  }
+
+  /** The next `n` ids (fewer only when every source is exhausted). */
+  async next(n: number): Promise<PostId[]> {
+    const out: PostId[] = [];
+    while (out.length < n) {
+      await this.#refill();
+      let best: SourceState | undefined;
+      for (const s of this.#states) {
+        const head = s.buffer[s.pos];
+        if (head !== undefined && (best === undefined || compareIds(head, best.buffer[best.pos]!) > 0)) best = s;
+      }
+      if (best === undefined) break;
+      const id = best.buffer[best.pos]!;
+      for (const s of this.#states) if (s.buffer[s.pos] === id) s.pos++;
+      out.push(id);
+      this.#last = id;
+    }
+    return out;
+  }
+
+  /** Reads a chunk for every source that needs one to decide the next id. */
+  async #refill(): Promise<void> {
+    const heads = this.#states.map((s) => s.buffer[s.pos]).filter((h): h is PostId => h !== undefined);
+    const newest = heads.reduce<PostId | undefined>(
+      (a, h) => (a === undefined || compareIds(h, a) > 0 ? h : a),
+      undefined,
+    );
+    const needy = this.#states.filter(
+      (s) =>
+        !s.exhausted &&
+        s.pos >= s.buffer.length &&
+        !(newest !== undefined && s.source.ceiling !== undefined && compareIds(s.source.ceiling, newest) < 0),
+    );
+    await Promise.all(
+      needy.map(async (s) => {
+        const before = this.#below(s);
+        const ids = await s.source.fetch(before, s.chunk);
+        s.buffer = ids;
+        s.pos = 0;
+        if (ids.length < s.chunk) s.exhausted = true;
+        s.chunk = Math.min(s.chunk * 2, MAX_CHUNK);
+      }),
+    );
+  }
+
+  /** Where a source continues: below its own last id, or below the stream's position. */
+  #below(s: SourceState): PostId | undefined {
+    const own = s.buffer.length > 0 ? s.buffer[s.buffer.length - 1] : undefined;
+    if (own === undefined) return this.#last;
+    if (this.#last === undefined) return own;
+    return compareIds(own, this.#last) < 0 ? own : this.#last;
+  }
+}
