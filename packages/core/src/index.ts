@@ -67,3 +67,4 @@ export { MemoryUserStore } from "./memory/memory-user-store.js";
 export { groupKey } from "./notifications/group-key.js";
 export { type NotificationWriterDeps, notificationWriter } from "./notifications/notification-writer.js";
 export type * from "./ports/index.js";
+export { PullOnlyTimelineStore } from "./timeline/pull-only-timeline-store.js";

@@ -17,6 +17,11 @@ export interface TimelineStoreCapabilities {
   atomicTrim: boolean;
   /** Timelines expire after a time unused; reads then rebuild them. */
   expires: boolean;
+  /**
+   * The store keeps timelines at all. `false` (a pull-only store) makes every read come straight from the source of
+   * truth, with no rebuilds. Default `true`.
+   */
+  materializes?: boolean;
 }
 
 /**

@@ -44,10 +44,12 @@ export class HomeTimeline {
     const sourceList = [...sources];
     const firstChunk = limit + 1;
 
-    let slice: TimelineSlice | null = d.policy.isInactive(lastSeen, now)
-      ? null
-      : await d.timelines.read(readerId, { before, limit: firstChunk });
-    if (slice === null) {
+    const materializes = d.timelines.capabilities.materializes ?? true;
+    let slice: TimelineSlice | null =
+      !materializes || d.policy.isInactive(lastSeen, now)
+        ? null
+        : await d.timelines.read(readerId, { before, limit: firstChunk });
+    if (slice === null && materializes) {
       await this.rebuild(readerId, sourceList);
       slice = await d.timelines.read(readerId, { before, limit: firstChunk });
     }
@@ -55,7 +57,7 @@ export class HomeTimeline {
 
     const candidates: CandidateSource[] = [];
     if (slice === null) {
-      // The store would not keep the timeline (e.g. it expired at once): serve the whole page from the source of truth.
+      // A pull-only store, or one that would not keep the timeline: serve the page from the source of truth.
       candidates.push(this.#truth(sourceList, undefined));
     } else {
       const floor = slice.floor;
