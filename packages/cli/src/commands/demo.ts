@@ -11,7 +11,7 @@ interface DemoCommandOptions extends Omit<DemoOptions, "progress" | "cwd" | "env
 
 const EXAMPLES = `
 Examples:
-  $ feed-engine demo                               the ego-Twitter graph (81,306 users, 1.77M follows), 2,000 posts
+  $ feed-engine demo                               the ego-Twitter graph (81,306 users, 1.77M follows), 10,000 posts
   $ feed-engine demo --json > report.json          the same report as JSON (progress stays on stderr)
   $ feed-engine demo --synthetic                   100,000 users; 3 celebrities followed by 95/90/85% of them
   $ feed-engine demo --synthetic --users 20000 --posts 500 --seed 7

@@ -24,7 +24,7 @@ export interface DemoOptions {
   users?: number;
   /** Synthetic celebrities, each followed by 50-95% of users. Default 3. */
   celebrities?: number;
-  /** Posts to make. Default 2,000. */
+  /** Posts to make. Default 10,000. */
   posts?: number;
   /** Home timeline reads after each post. Default 50. */
   readsPerPost?: number;
@@ -46,7 +46,7 @@ export interface DemoOptions {
 export const DEMO_DEFAULTS = {
   users: 100_000,
   celebrities: 3,
-  posts: 2_000,
+  posts: 10_000,
   readsPerPost: 50,
   inactiveShare: 0.2,
   seed: 42,
