@@ -11,7 +11,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
     globalSetup: ["./test-support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
