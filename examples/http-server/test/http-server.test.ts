@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
-import { createFeedEngine, MemoryEventBus } from "@feed-engine/core";
+import { createFeedEngine, MemoryEventBus, type Post, type TimelinePage, type User } from "@feed-engine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFeedServer } from "../src/feed-server.js";
 
@@ -20,26 +20,31 @@ afterAll(async () => {
   await feed.close();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Calls the server; `T` is the body the caller expects (a test, so a wrong guess fails an assertion). */
+async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as T };
 }
 
 describe("the embedded HTTP server example", () => {
   it("registers, follows, posts and serves the home timeline and notifications", async () => {
-    const alice = (await call("POST", "/users", { handle: "alice" })).json;
-    const bob = (await call("POST", "/users", { handle: "bob" })).json;
-    expect((await call("POST", `/users/${bob.id}/follow/${alice.id}`)).json).toBe(true);
-    const post = (await call("POST", `/users/${alice.id}/posts`, { text: "hello from the example" })).json;
+    const alice = (await call<User>("POST", "/users", { handle: "alice" })).json;
+    const bob = (await call<User>("POST", "/users", { handle: "bob" })).json;
+    expect((await call<boolean>("POST", `/users/${bob.id}/follow/${alice.id}`)).json).toBe(true);
+    const post = (await call<Post>("POST", `/users/${alice.id}/posts`, { text: "hello from the example" })).json;
     await bus.drain();
-    const home = await call("GET", `/users/${bob.id}/home?limit=5`);
+    const home = await call<TimelinePage>("GET", `/users/${bob.id}/home?limit=5`);
     expect(home.status).toBe(200);
-    expect(home.json.items.map((i: any) => i.post.id)).toEqual([post.id]);
-    expect((await call("GET", `/users/${alice.id}/notifications`)).json.items[0]).toMatchObject({
+    expect(home.json.items.map((i) => i.post.id)).toEqual([post.id]);
+    expect((await call<{ items: unknown[] }>("GET", `/users/${alice.id}/notifications`)).json.items[0]).toMatchObject({
       type: "follow",
       actors: [bob.id],
     });
@@ -49,10 +54,12 @@ describe("the embedded HTTP server example", () => {
     expect((await call("POST", "/users", { handle: "no spaces" })).status).toBe(400);
     expect((await call("POST", "/users", { handle: "ALICE" })).status).toBe(409);
     expect((await call("GET", "/users/123")).status).toBe(404);
-    const alice = (await call("POST", "/users", { handle: "carol" })).json;
-    expect((await call("POST", `/users/${alice.id}/posts`, { text: "   " })).json.error.code).toBe("VALIDATION");
+    const alice = (await call<User>("POST", "/users", { handle: "carol" })).json;
+    expect((await call<ErrorBody>("POST", `/users/${alice.id}/posts`, { text: "   " })).json.error.code).toBe(
+      "VALIDATION",
+    );
     expect((await call("GET", `/users/${alice.id}/home?cursor=nope`)).status).toBe(400);
-    expect((await call("GET", `/users/${alice.id}`)).json.posts).toBe(0);
+    expect((await call<User>("GET", `/users/${alice.id}`)).json.posts).toBe(0);
   });
 });
 
