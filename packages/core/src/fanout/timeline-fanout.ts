@@ -1,24 +1,11 @@
-import type { Clock } from "../clock/clock.js";
 import type { FeedEvent, PostCreated } from "../domain/events.js";
 import type { UserId } from "../ids/id.js";
-import type { ActivityStore } from "../ports/activity-store.js";
 import type { EventHandler } from "../ports/event-bus.js";
-import type { GraphStore } from "../ports/graph-store.js";
-import type { PostStore } from "../ports/post-store.js";
-import type { TimelineStore } from "../ports/timeline-store.js";
-import type { UserStore } from "../ports/user-store.js";
-import type { FanoutPolicy } from "./fanout-policy.js";
+import type { HomeTimelineDeps } from "../timeline/home-timeline.js";
 import type { FanoutReport } from "./fanout-report.js";
 
-/** What the timeline fan-out worker writes to and decides with. */
-export interface TimelineFanoutDeps {
-  users: UserStore;
-  posts: PostStore;
-  graph: GraphStore;
-  timelines: TimelineStore;
-  activity: ActivityStore;
-  policy: FanoutPolicy;
-  clock: Clock;
+/** What the timeline fan-out worker writes to and decides with: what a read uses, plus batch sizes and a hook. */
+export interface TimelineFanoutDeps extends HomeTimelineDeps {
   batchSize: number;
   backfillLimit: number;
   onFanout?: ((report: FanoutReport) => void) | undefined;

@@ -1,16 +1,10 @@
 import { compareIds, type UserId } from "../ids/id.js";
 import type { FollowResult, GraphStore, UserPageRange } from "../ports/graph-store.js";
+import { partitionPoint } from "./partition-point.js";
 
 /** First index whose id is above `id` in an ascending array. */
 function upperBound(ids: readonly UserId[], id: UserId): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareIds(ids[mid]!, id) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(ids, (x) => compareIds(x, id) <= 0);
 }
 
 /** Adds `id` to an ascending array that does not hold it; appending is the fast path. */

@@ -1,6 +1,7 @@
 import type { NotificationRecord } from "../domain/types.js";
 import { compareIds, type Id, type UserId } from "../ids/id.js";
 import type { NotificationStore } from "../ports/notification-store.js";
+import { partitionPoint } from "./partition-point.js";
 
 /** One recipient's notifications: newest first, and by key. */
 interface Inbox {
@@ -79,14 +80,7 @@ export class MemoryNotificationStore implements NotificationStore {
 
 /** Where `record` goes in newest-first `records` (binary search). */
 function insertionPoint(records: readonly NotificationRecord[], record: NotificationRecord): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (newestFirst(records[mid]!, record) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(records, (r) => newestFirst(r, record) < 0);
 }
 
 /** The index of a record that is in `records`. */
@@ -97,12 +91,5 @@ function indexOf(records: readonly NotificationRecord[], record: NotificationRec
 
 /** The index of the first record strictly below `before`. */
 function firstBelow(records: readonly NotificationRecord[], before: Id): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareIds(records[mid]!.id, before) >= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(records, (r) => compareIds(r.id, before) >= 0);
 }

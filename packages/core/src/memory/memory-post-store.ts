@@ -1,29 +1,16 @@
 import type { Post, PostRecord, PostRef } from "../domain/types.js";
 import { compareIds, type PostId, type UserId } from "../ids/id.js";
 import type { HydratedPost, IdRange, LikeRecord, PostStore } from "../ports/post-store.js";
+import { partitionPoint } from "./partition-point.js";
 
 /** First index whose id is at or above `id` in an ascending array. */
 function lowerBound(ids: readonly PostId[], id: PostId): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareIds(ids[mid]!, id) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(ids, (x) => compareIds(x, id) < 0);
 }
 
 /** First index whose id is above `id` in an ascending array. */
 function upperBound(ids: readonly PostId[], id: PostId): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareIds(ids[mid]!, id) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(ids, (x) => compareIds(x, id) <= 0);
 }
 
 /** The slice `[start, end)` of an ascending array that `range` selects (before/after are exclusive). */

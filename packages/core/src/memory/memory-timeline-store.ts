@@ -1,6 +1,7 @@
 import { FeedError } from "../errors/feed-error.js";
 import { compareIds, maxId, type PostId, type UserId } from "../ids/id.js";
 import type { TimelineSlice, TimelineStore, TimelineStoreCapabilities } from "../ports/timeline-store.js";
+import { partitionPoint } from "./partition-point.js";
 
 /** Options for {@link MemoryTimelineStore}. */
 export interface MemoryTimelineStoreOptions {
@@ -152,24 +153,10 @@ export class MemoryTimelineStore implements TimelineStore {
 
 /** The index in newest-first `ids` where `id` is, or where it would go. */
 function insertionPoint(ids: readonly PostId[], id: PostId): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareIds(ids[mid]!, id) > 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(ids, (x) => compareIds(x, id) > 0);
 }
 
 /** The index of the first entry of newest-first `ids` strictly below `before`. */
 function firstBelow(ids: readonly PostId[], before: PostId): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareIds(ids[mid]!, before) >= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(ids, (x) => compareIds(x, before) >= 0);
 }

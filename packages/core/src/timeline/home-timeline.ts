@@ -1,22 +1,14 @@
 import type { Clock } from "../clock/clock.js";
 import type { TimelinePage } from "../domain/types.js";
+import type { FeedStores } from "../engine/options.js";
 import type { FanoutPolicy } from "../fanout/fanout-policy.js";
 import { nextId, type PostId, type UserId } from "../ids/id.js";
-import type { ActivityStore } from "../ports/activity-store.js";
-import type { GraphStore } from "../ports/graph-store.js";
-import type { PostStore } from "../ports/post-store.js";
-import type { TimelineSlice, TimelineStore } from "../ports/timeline-store.js";
-import type { UserStore } from "../ports/user-store.js";
+import type { TimelineSlice } from "../ports/timeline-store.js";
 import { CandidateMerger, type CandidateSource } from "./candidate-merger.js";
 import { collectPage } from "./page-collector.js";
 
-/** What the home timeline reads from. */
-export interface HomeTimelineDeps {
-  users: UserStore;
-  posts: PostStore;
-  graph: GraphStore;
-  timelines: TimelineStore;
-  activity: ActivityStore;
+/** What the home timeline reads from (and the fan-out worker writes to). */
+export interface HomeTimelineDeps extends Pick<FeedStores, "users" | "posts" | "graph" | "timelines" | "activity"> {
   policy: FanoutPolicy;
   clock: Clock;
 }
