@@ -9,6 +9,12 @@
 export { activityStoreContract } from "./activity-store-contract.js";
 export { eventBusContract } from "./event-bus-contract.js";
 export { graphStoreContract } from "./graph-store-contract.js";
+export {
+  defaultPolicies,
+  enginePropertySuite,
+  type PropertySuiteOptions,
+  type RunStores,
+} from "./model/property-suite.js";
 export { notificationStoreContract } from "./notification-store-contract.js";
 export { postStoreContract } from "./post-store-contract.js";
 export { timelineStoreContract } from "./timeline-store-contract.js";

@@ -3,7 +3,7 @@
  * plus a pull-only timeline store (the PostgreSQL-only deployment shape) under pull-all and push-all.
  */
 import { PullOnlyTimelineStore, pullAll, pushAll } from "../../src/index.js";
-import { enginePropertySuite } from "./property-suite.js";
+import { enginePropertySuite } from "../../src/testing/model/property-suite.js";
 
 enginePropertySuite("in-memory");
 

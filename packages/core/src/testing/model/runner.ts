@@ -3,7 +3,7 @@
  * a rejected command must change nothing (the model is left as it was), and reads are compared with the oracle.
  */
 import { expect } from "vitest";
-import { type FeedEngine, FeedError, type ManualClock } from "../../src/index.js";
+import { type FeedEngine, FeedError, type ManualClock } from "../../index.js";
 import {
   expectHomeExact,
   expectNotificationsExact,

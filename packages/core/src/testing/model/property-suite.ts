@@ -15,7 +15,7 @@ import {
   MemoryEventBus,
   pullAll,
   pushAll,
-} from "../../src/index.js";
+} from "../../index.js";
 import { expectHomeExact, expectNotificationsExact } from "./checks.js";
 import { HANDLES, type Scenario, scenarios } from "./commands.js";
 import { createModel } from "./oracle.js";

@@ -3,7 +3,7 @@
  * or against the safety rules (without draining).
  */
 import { expect } from "vitest";
-import type { FeedEngine, NotificationGroup, TimelineItem, TimelinePage } from "../../src/index.js";
+import type { FeedEngine, NotificationGroup, TimelineItem, TimelinePage } from "../../index.js";
 import {
   compareIdValues,
   findPost,
