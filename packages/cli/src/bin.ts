@@ -3,6 +3,7 @@ import { isFeedError } from "@feed-engine/core";
 import { Command, CommanderError } from "commander";
 import pkg from "../package.json" with { type: "json" };
 import { demoCommand } from "./commands/demo.js";
+import { migrateCommand } from "./commands/migrate.js";
 import { CliError } from "./errors/cli-error.js";
 import { Progress } from "./output/progress.js";
 
@@ -15,6 +16,7 @@ const program = new Command("feed-engine")
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`feed-engine: ${text.replace(/^error: /, "")}`) });
 program.addCommand(demoCommand(progress).copyInheritedSettings(program));
+program.addCommand(migrateCommand().copyInheritedSettings(program));
 
 // `feed-engine demo --json | head` closes stdout early: that is the reader's choice, not a failure.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, inject } from "vitest";
+import type {} from "../../../test-support/global-setup.js";
+import { migrate, type PgPool } from "../src/index.js";
+
+/** One pool per test file on the run's database, and fresh migrated schemas that are dropped after the file. */
+export interface TestDatabase {
+  pool: pg.Pool;
+  /** A new schema name (`fe_<random hex>`), dropped in afterAll; not created. */
+  schemaName(): string;
+  /** A new schema with every migration applied. */
+  freshSchema(): Promise<string>;
+}
+
+/** Call at the top of a test file. */
+export function testDatabase(): TestDatabase {
+  const pool = new pg.Pool({ connectionString: inject("postgresUrl"), max: 10 });
+  const schemas: string[] = [];
+  afterAll(async () => {
+    try {
+      for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await pool.end();
+    }
+  });
+  const schemaName = () => {
+    const schema = `fe_${randomBytes(6).toString("hex")}`;
+    schemas.push(schema);
+    return schema;
+  };
+  return {
+    pool,
+    schemaName,
+    async freshSchema() {
+      const schema = schemaName();
+      await migrate({ pool, schema });
+      return schema;
+    },
+  };
+}
+
+/**
+ * A pool that records every statement sent through `query` (statements on checked-out clients are not recorded). The
+ * stores take this typed slice, so a plain object is all a test needs to wrap one.
+ */
+export function recordingPool(pool: pg.Pool): { pool: PgPool; statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    pool: {
+      query: async (text, values) => {
+        statements.push(text);
+        return pool.query(text, values);
+      },
+      connect: () => pool.connect(),
+    },
+  };
+}
