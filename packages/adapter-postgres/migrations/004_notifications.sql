@@ -4,9 +4,8 @@ CREATE TABLE notifications (
   recipient_id bigint NOT NULL,
   -- Unique per recipient ("like:<post>:<user>", "follow:<user>", ...): the same key is the same notification.
   key text COLLATE "C" NOT NULL,
-  -- Snowflake id of the action. numeric(20,0), not bigint: the NotificationStore contract orders ids up to
-  -- 2^64 - 1, which a signed bigint cannot hold.
-  id numeric(20, 0) NOT NULL CHECK (id >= 0),
+  -- Snowflake id of the action.
+  id bigint NOT NULL CHECK (id >= 0),
   type text NOT NULL CHECK (type IN ('like', 'repost', 'follow', 'reply', 'mention')),
   actor_id bigint NOT NULL,
   post_id bigint,
@@ -21,5 +20,5 @@ CREATE INDEX notifications_newest ON notifications (recipient_id, id DESC, key);
 -- How far each recipient has read; only ever raised.
 CREATE TABLE notification_read_marks (
   recipient_id bigint PRIMARY KEY,
-  id numeric(20, 0) NOT NULL CHECK (id >= 0)
+  id bigint NOT NULL CHECK (id >= 0)
 );

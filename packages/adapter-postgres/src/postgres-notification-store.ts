@@ -3,7 +3,7 @@ import { FeedError } from "@feed-engine/core";
 import { guard } from "./errors.js";
 import type { PgQueryable } from "./pool.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
-import { MAX_KEY_BYTES, pgFinite, pgId, pgLimit, pgText, pgWideId } from "./values.js";
+import { MAX_KEY_BYTES, pgFinite, pgId, pgLimit, pgText } from "./values.js";
 
 /** Options for {@link PostgresNotificationStore}. */
 export interface PostgresNotificationStoreOptions {
@@ -32,20 +32,20 @@ function statements(schema: string) {
   return {
     // Keeps the larger id per (recipient, key): a redelivered older event matches no row and changes nothing.
     upsert: `INSERT INTO ${notifications} AS n (recipient_id, key, id, type, actor_id, post_id, at)
-      VALUES ($1, $2, $3::numeric, $4, $5, $6, $7)
+      VALUES ($1, $2, $3::bigint, $4, $5, $6, $7)
       ON CONFLICT (recipient_id, key) DO UPDATE
         SET id = excluded.id, type = excluded.type, actor_id = excluded.actor_id, post_id = excluded.post_id,
             at = excluded.at
         WHERE excluded.id > n.id`,
     remove: `DELETE FROM ${notifications} WHERE recipient_id = $1 AND key = $2`,
     // Keyset page over notifications_newest (recipient_id, id DESC, key).
-    // Sorting names n.id, the numeric column: a bare "id" would be the text output column, in string order.
+    // Sorting names n.id, the bigint column: a bare "id" would be the text output column, in string order.
     list: `SELECT n.id::text AS id, recipient_id::text AS recipient_id, type, actor_id::text AS actor_id,
         post_id::text AS post_id, at::text AS at, key
       FROM ${notifications} n
-      WHERE recipient_id = $1 AND ($2::numeric IS NULL OR n.id < $2::numeric)
+      WHERE recipient_id = $1 AND ($2::bigint IS NULL OR n.id < $2::bigint)
       ORDER BY n.id DESC, key LIMIT $3`,
-    markRead: `INSERT INTO ${marks} AS m (recipient_id, id) VALUES ($1, $2::numeric)
+    markRead: `INSERT INTO ${marks} AS m (recipient_id, id) VALUES ($1, $2::bigint)
       ON CONFLICT (recipient_id) DO UPDATE SET id = excluded.id WHERE excluded.id > m.id`,
     readMark: `SELECT id::text AS id FROM ${marks} WHERE recipient_id = $1`,
   };
@@ -53,8 +53,7 @@ function statements(schema: string) {
 
 /**
  * {@link NotificationStore} on PostgreSQL: one row per (recipient, key) in `notifications`, listed newest first by
- * `(recipient_id, id DESC)`, and one read mark per recipient. Notification ids are `numeric(20,0)`, so the whole
- * unsigned 64-bit range orders exactly; user and post ids are `bigint` (at most 2^63 - 1).
+ * `(recipient_id, id DESC)`, and one read mark per recipient. Ids are `bigint`, like every id in the schema.
  */
 export class PostgresNotificationStore implements NotificationStore {
   readonly #pool: PgQueryable;
@@ -77,7 +76,7 @@ export class PostgresNotificationStore implements NotificationStore {
     const params = [
       pgId(n.recipientId, where, "notification.recipientId"),
       pgText(n.key, where, "notification.key", MAX_KEY_BYTES),
-      pgWideId(n.id, where, "notification.id"),
+      pgId(n.id, where, "notification.id"),
       n.type,
       pgId(n.actorId, where, "notification.actorId"),
       n.postId === undefined ? null : pgId(n.postId, where, "notification.postId"),
@@ -99,7 +98,7 @@ export class PostgresNotificationStore implements NotificationStore {
   async list(recipientId: UserId, range: { before?: Id; limit: number }): Promise<NotificationRecord[]> {
     const where = "PostgresNotificationStore.list";
     const recipient = pgId(recipientId, where, "recipientId");
-    const before = range.before === undefined ? null : pgWideId(range.before, where, "range.before");
+    const before = range.before === undefined ? null : pgId(range.before, where, "range.before");
     const limit = pgLimit(range.limit);
     if (limit === 0) return [];
     const { rows } = await guard(where, () =>
@@ -111,7 +110,7 @@ export class PostgresNotificationStore implements NotificationStore {
   /** Raises the recipient's read mark to `id`; a lower id changes nothing. */
   async markRead(recipientId: UserId, id: Id): Promise<void> {
     const where = "PostgresNotificationStore.markRead";
-    const params = [pgId(recipientId, where, "recipientId"), pgWideId(id, where, "id")];
+    const params = [pgId(recipientId, where, "recipientId"), pgId(id, where, "id")];
     await guard(where, () => this.#pool.query(this.#sql.markRead, params));
   }
 

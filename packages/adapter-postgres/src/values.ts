@@ -49,12 +49,6 @@ export function pgIds(values: readonly unknown[], where: string, field: string):
   return pgList(values, where, field).map((value, i) => pgId(value, where, `${field}[${i}]`));
 }
 
-/** Checks an id that is stored as `numeric(20,0)` (notification ids): any canonical id up to 2^64 - 1. */
-export function pgWideId(value: unknown, where: string, field: string): string {
-  if (!isId(value)) throw invalid(where, field, `must be a decimal id string (got ${shown(value)})`);
-  return value;
-}
-
 /** Checks a time in milliseconds stored as `bigint`: a safe integer. */
 export function pgMillis(value: unknown, where: string, field: string): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {

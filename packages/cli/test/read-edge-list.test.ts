@@ -20,7 +20,7 @@ const SAMPLE = [
   "",
   "  4   1  ",
   "5 5",
-  "12345678901234567890 1",
+  "9223372036854775807 1",
   "not an edge",
   "1 2 3",
   "007 1",
@@ -43,7 +43,7 @@ describe("readEdgeList", () => {
       ["1", "3"],
       ["2", "3"],
       ["4", "1"],
-      ["12345678901234567890", "1"],
+      ["9223372036854775807", "1"],
       ["2", "1"],
       ["4", "2"],
     ]);
@@ -53,7 +53,7 @@ describe("readEdgeList", () => {
     expect(list.lines).toBe(16);
     expect(list.gzip).toBe(false);
     // Users of self-loops still exist (5 follows only itself).
-    expect(list.ids).toEqual(["1", "2", "3", "4", "5", "12345678901234567890"]);
+    expect(list.ids).toEqual(["1", "2", "3", "4", "5", "9223372036854775807"]);
     expect([...followerCounts(list)]).toEqual([3, 2, 2, 0, 0, 0]);
   });
 

@@ -56,7 +56,7 @@ export {
 } from "./fanout/fanout-policy.js";
 export type { FanoutReport } from "./fanout/fanout-report.js";
 export { type TimelineFanoutDeps, timelineFanout } from "./fanout/timeline-fanout.js";
-export { assertId, compareIds, type Id, isId, maxId, nextId, type PostId, type UserId } from "./ids/id.js";
+export { assertId, compareIds, type Id, isId, MAX_ID, maxId, nextId, type PostId, type UserId } from "./ids/id.js";
 export { decodeSnowflake, FEED_EPOCH_MS, Snowflake, snowflakeAt, snowflakeTime } from "./ids/snowflake.js";
 export { MemoryActivityStore } from "./memory/memory-activity-store.js";
 export { MemoryGraphStore } from "./memory/memory-graph-store.js";

@@ -16,7 +16,7 @@ import {
 } from "../src/index.js";
 
 /** A well-formed id that no engine in this file hands out. */
-const UNKNOWN = "18446744073709551000";
+const UNKNOWN = "9223372036854775000";
 
 interface Fixture {
   engine: FeedEngine;
@@ -208,7 +208,19 @@ describe("unknown users and posts", () => {
 });
 
 describe("ids that are not canonical decimal strings", () => {
-  const badIds: unknown[] = ["abc", "", "01", "-1", "1.5", " 12", "1e3", "18446744073709551616", 12, null];
+  const badIds: unknown[] = [
+    "abc",
+    "",
+    "01",
+    "-1",
+    "1.5",
+    " 12",
+    "1e3",
+    "18446744073709551616",
+    "9223372036854775808",
+    12,
+    null,
+  ];
   const calls: [string, (e: FeedEngine, id: string) => Promise<unknown>][] = [
     ["getUser", (e, id) => e.getUser(id)],
     ["post", (e, id) => e.post(id, { text: "hi" })],

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
+import { isId } from "@feed-engine/core";
 import { CliError } from "../errors/cli-error.js";
 import { EdgeBuffer } from "./edge-buffer.js";
 import type { EdgeGraph } from "./edge-graph.js";
@@ -30,24 +31,11 @@ export interface EdgeList extends EdgeGraph {
   gzip: boolean;
 }
 
-const MAX_ID = "18446744073709551615";
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
 const HASH = 35;
 const PERCENT = 37;
-
-/** True for a canonical unsigned 64-bit decimal: digits, no leading zero (except "0" itself). */
-function isDecimalId(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n > 20) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  if (n > 1 && s.charCodeAt(0) === 48) return false;
-  return n < 20 || s <= MAX_ID;
-}
 
 /**
  * Streams a SNAP-style edge list (`A B` per line: A follows B; `#` or `%` lines are comments), gzip or plain text.
@@ -118,7 +106,7 @@ export async function readEdgeList(path: string, options: ReadEdgeListOptions = 
     }
     const a = text.slice(aStart, aEnd);
     const b = text.slice(bStart, bEnd);
-    if (!isDecimalId(a) || !isDecimalId(b)) {
+    if (!isId(a) || !isId(b)) {
       bad(text, start, end);
       return;
     }

@@ -41,9 +41,9 @@ export function activityStoreContract(name: string, factory: () => ActivityStore
       await store.touchMany([
         ["1", now],
         ["2", now - 5],
-        ["18446744073709551615", now - 7],
+        ["9223372036854775807", now - 7],
       ]);
-      expect(await store.lastSeen(["1", "2", "3", "18446744073709551615"])).toEqual([now, now - 5, undefined, now - 7]);
+      expect(await store.lastSeen(["1", "2", "3", "9223372036854775807"])).toEqual([now, now - 5, undefined, now - 7]);
       await store.touchMany([["2", now + 5]]);
       await store.touch("1", now + 9);
       expect(await store.lastSeen(["1", "2"])).toEqual([now + 9, now + 5]);

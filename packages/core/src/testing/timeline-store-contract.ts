@@ -109,7 +109,7 @@ export function timelineStoreContract(name: string, factory: () => TimelineStore
       for (const id of ["9", "100", "10", "1000", "99"]) await store.push(["1"], id);
       expect((await all(store, "1"))?.ids).toEqual(["1000", "100", "99", "10", "9"]);
       expect((await store.read("1", { before: "100", limit: 10 }))?.ids).toEqual(["99", "10", "9"]);
-      await store.fill("2", ["18446744073709551615", "9007199254740993", "9007199254740992"], "0");
+      await store.fill("2", ["9223372036854775807", "9007199254740993", "9007199254740992"], "0");
       expect((await store.read("2", { before: "9007199254740993", limit: 10 }))?.ids).toEqual(["9007199254740992"]);
     });
 

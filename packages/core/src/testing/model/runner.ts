@@ -39,8 +39,8 @@ import {
 import { compareIdValues, findPost, findUser, type Id, isOrphanRepost, type Model, type ModelPost } from "./oracle.js";
 
 /** Ids that no engine hands out in a test run. */
-const UNKNOWN_USER = "18446744073709551000";
-const UNKNOWN_POST = "18446744073709551001";
+const UNKNOWN_USER = "9223372036854775000";
+const UNKNOWN_POST = "9223372036854775001";
 
 /** The engine and the model under one run. */
 export interface World {
