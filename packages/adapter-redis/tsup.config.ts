@@ -7,6 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node22",
-  // Lua scripts are read from dist/lua at run time (see src/scripts.ts).
-  onSuccess: "mkdir -p dist/lua && cp src/lua/*.lua dist/lua/",
+  // Lua scripts (and the files they include) are read from dist/lua at run time (see src/scripts.ts).
+  onSuccess: "mkdir -p dist/lua/includes && cp src/lua/*.lua dist/lua/ && cp src/lua/includes/*.lua dist/lua/includes/",
 });
