@@ -8,6 +8,8 @@ export default defineConfig({
     alias: [
       { find: /^@feed-engine\/core\/testing$/, replacement: src("./packages/core/src/testing/index.ts") },
       { find: /^@feed-engine\/core$/, replacement: src("./packages/core/src/index.ts") },
+      { find: /^@feed-engine\/adapter-redis$/, replacement: src("./packages/adapter-redis/src/index.ts") },
+      { find: /^@feed-engine\/adapter-postgres$/, replacement: src("./packages/adapter-postgres/src/index.ts") },
     ],
   },
   test: {
