@@ -3,7 +3,9 @@ import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { createFeedEngine, MemoryEventBus, type Post, type TimelinePage, type User } from "@feed-engine/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type {} from "../../../test-support/global-setup.js";
 import { createFeedServer } from "../src/feed-server.js";
 
 const bus = new MemoryEventBus({ autoDrain: false });
@@ -63,15 +65,31 @@ describe("the embedded HTTP server example", () => {
   });
 });
 
-describe("the README's embedding example", () => {
-  it("is this file, word for word", async () => {
+const tsx = new URL("../../../node_modules/.bin/tsx", import.meta.url).pathname;
+
+describe("the README's examples", () => {
+  it.each(["readme-example.ts", "readme-servers-example.ts"])("%s is in the README word for word", async (file) => {
     const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
-    const example = await readFile(new URL("../src/readme-example.ts", import.meta.url), "utf8");
+    const example = await readFile(new URL(`../src/${file}`, import.meta.url), "utf8");
     expect(readme).toContain(["```ts", example.trimEnd(), "```"].join("\n"));
   });
 
-  it("runs", async () => {
-    const tsx = new URL("../../../node_modules/.bin/tsx", import.meta.url).pathname;
+  it("the server-backed one runs on PostgreSQL and Redis", async () => {
+    const prefix = `${inject("redisPrefix")}readme:`;
+    const file = new URL("../src/readme-servers-example.ts", import.meta.url).pathname;
+    const env = { ...process.env, DATABASE_URL: inject("postgresUrl"), REDIS_URL: inject("redisUrl") };
+    const { stdout } = await promisify(execFile)(tsx, [file], {
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { ...env, FEED_REDIS_PREFIX: prefix },
+    });
+    expect(stdout).toContain("stored in PostgreSQL, delivered through Redis");
+    const redis = new Redis(inject("redisUrl"));
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.unlink(...keys);
+    redis.disconnect();
+  });
+
+  it("the in-memory one runs", async () => {
     const file = new URL("../src/readme-example.ts", import.meta.url).pathname;
     const { stdout } = await promisify(execFile)(tsx, [file], { cwd: new URL("..", import.meta.url).pathname });
     expect(stdout).toContain("hello @bob 👋");
