@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
-import { startRedisCluster, type RedisClusterHandle } from "./redis-cluster.js";
+import { type RedisClusterHandle, startRedisCluster } from "./redis-cluster.js";
 import { checkRedis, createDatabase, dropDatabase } from "./servers.js";
 
 declare module "vitest" {

@@ -62,15 +62,24 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
       const proc = spawn(
         "redis-server",
         [
-          "--port", String(port),
-          "--bind", "127.0.0.1",
-          "--cluster-enabled", "yes",
-          "--cluster-config-file", `nodes-${port}.conf`,
-          "--cluster-node-timeout", "2000",
-          "--save", "",
-          "--appendonly", "no",
-          "--dir", dir,
-          "--logfile", join(dir, `redis-${port}.log`),
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          `nodes-${port}.conf`,
+          "--cluster-node-timeout",
+          "2000",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--dir",
+          dir,
+          "--logfile",
+          join(dir, `redis-${port}.log`),
         ],
         { stdio: "ignore" },
       );
@@ -79,7 +88,12 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     const deadline = Date.now() + 15_000;
     for (const port of ports) await waitForPing(port, deadline);
     await run("redis-cli", [
-      "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes",
+      "--cluster",
+      "create",
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes",
     ]);
     for (;;) {
       const infos = await Promise.all(ports.map((p) => run("redis-cli", ["-p", String(p), "cluster", "info"])));
