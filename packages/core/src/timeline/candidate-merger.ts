@@ -51,29 +51,40 @@ export class CandidateMerger {
     return out;
   }
 
-  /** Reads a chunk for every source that needs one to decide the next id. */
+  /**
+   * Reads a chunk for every source that needs one to decide the next id: first the sources without a ceiling, then a
+   * ceilinged source only if no buffered id is above its ceiling (so a page that ends above a timeline's floor never
+   * reads the source of truth below it, not even on its first refill).
+   */
   async #refill(): Promise<void> {
-    const heads = this.#states.map((s) => s.buffer[s.pos]).filter((h): h is PostId => h !== undefined);
-    const newest = heads.reduce<PostId | undefined>(
-      (a, h) => (a === undefined || compareIds(h, a) > 0 ? h : a),
-      undefined,
-    );
-    const needy = this.#states.filter(
-      (s) =>
-        !s.exhausted &&
-        s.pos >= s.buffer.length &&
-        !(newest !== undefined && s.source.ceiling !== undefined && compareIds(s.source.ceiling, newest) < 0),
-    );
+    const needy = (s: SourceState) => !s.exhausted && s.pos >= s.buffer.length;
     await Promise.all(
-      needy.map(async (s) => {
-        const before = this.#below(s);
-        const ids = await s.source.fetch(before, s.chunk);
-        s.buffer = ids;
-        s.pos = 0;
-        if (ids.length < s.chunk) s.exhausted = true;
-        s.chunk = Math.min(s.chunk * 2, MAX_CHUNK);
-      }),
+      this.#states.filter((s) => needy(s) && s.source.ceiling === undefined).map((s) => this.#fetch(s)),
     );
+    const newest = this.#newestHead();
+    await Promise.all(
+      this.#states
+        .filter((s) => needy(s) && s.source.ceiling !== undefined)
+        .filter((s) => newest === undefined || compareIds(s.source.ceiling!, newest) >= 0)
+        .map((s) => this.#fetch(s)),
+    );
+  }
+
+  #newestHead(): PostId | undefined {
+    let newest: PostId | undefined;
+    for (const s of this.#states) {
+      const head = s.buffer[s.pos];
+      if (head !== undefined && (newest === undefined || compareIds(head, newest) > 0)) newest = head;
+    }
+    return newest;
+  }
+
+  async #fetch(s: SourceState): Promise<void> {
+    const ids = await s.source.fetch(this.#below(s), s.chunk);
+    s.buffer = ids;
+    s.pos = 0;
+    if (ids.length < s.chunk) s.exhausted = true;
+    s.chunk = Math.min(s.chunk * 2, MAX_CHUNK);
   }
 
   /** Where a source continues: below its own last id, or below the stream's position. */
