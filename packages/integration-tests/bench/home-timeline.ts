@@ -1,0 +1,614 @@
+/**
+ * Home timeline latency on real servers (issue #3): the engine (hybrid fan-out, Redis timelines, PostgreSQL as the
+ * source of truth) against the naive query (follows joined to posts, newest 20) and the engine's pull-only mode on
+ * PostgreSQL alone, on the ego-Twitter graph, at fixed offered rates, open loop. Also the Redis memory of every
+ * user's materialized timeline and the one-time load timings. Prints a Markdown report on stdout, progress on stderr.
+ *
+ *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 3]
+ *     [--duration 10] [--posts-per-user 20] [--readers 8] [--pool 16] [--rebuild-concurrency 32] [--dataset PATH]
+ *
+ * Servers: FEED_ENGINE_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
+ * FEED_ENGINE_BENCH_REDIS_URL (default redis://127.0.0.1:6379). Everything is written to a fresh schema
+ * `fe_bench_<hex>` and under a fresh key prefix, both removed at the end, on failure and on Ctrl-C.
+ */
+import { randomBytes } from "node:crypto";
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  PostgresGraphStore,
+  PostgresNotificationStore,
+  PostgresPostStore,
+  PostgresUserStore,
+} from "@feed-engine/adapter-postgres";
+import { RedisActivityStore, RedisTimelineStore } from "@feed-engine/adapter-redis";
+import {
+  createFeedEngine,
+  type FeedEngine,
+  hybrid,
+  MemoryEventBus,
+  PullOnlyTimelineStore,
+  pullAll,
+} from "@feed-engine/core";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { type CpuSplit, meterCpu, waitForQuiet } from "./host-cpu.js";
+import { type LoadReport, loadEgoTwitter } from "./load-ego-twitter.js";
+import { type OpenLoopResult, openLoop } from "./open-loop.js";
+import { materializeAll, type TimelineMemoryReport } from "./timeline-memory.js";
+
+const CELEBRITY_THRESHOLD = 1_000;
+const TIMELINE_CAP = 800;
+const PAGE = 20;
+const HISTORY_DAYS = 30;
+const MEMORY_SAMPLE = 800;
+
+interface Options {
+  dataset: string;
+  rates: number[];
+  warmupMs: number;
+  measureMs: number;
+  postsPerUser: number;
+  readers: number;
+  pool: number;
+  rebuildConcurrency: number;
+  postgresUrl: string;
+  redisUrl: string;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      dataset: { type: "string" },
+      rates: { type: "string", default: "500,1000,2000" },
+      warmup: { type: "string", default: "3" },
+      duration: { type: "string", default: "10" },
+      "posts-per-user": { type: "string", default: "20" },
+      readers: { type: "string", default: "8" },
+      pool: { type: "string", default: "16" },
+      "rebuild-concurrency": { type: "string", default: "32" },
+    },
+  });
+  const positive = (name: string, text: string) => {
+    const n = Number(text);
+    if (!(n > 0)) throw new Error(`--${name} must be a positive number (got ${JSON.stringify(text)})`);
+    return n;
+  };
+  return {
+    dataset:
+      values.dataset === undefined
+        ? fileURLToPath(new URL("../../../../shared/datasets/ego-twitter/twitter_combined.txt.gz", import.meta.url))
+        : resolve(values.dataset),
+    rates: values.rates.split(",").map((rate) => positive("rates", rate)),
+    warmupMs: positive("warmup", values.warmup) * 1000,
+    measureMs: positive("duration", values.duration) * 1000,
+    postsPerUser: Math.round(positive("posts-per-user", values["posts-per-user"])),
+    readers: Math.round(positive("readers", values.readers)),
+    pool: Math.round(positive("pool", values.pool)),
+    rebuildConcurrency: Math.round(positive("rebuild-concurrency", values["rebuild-concurrency"])),
+    postgresUrl: process.env.FEED_ENGINE_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    redisUrl: process.env.FEED_ENGINE_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+  };
+}
+
+// ---- the fixture: a schema and a key prefix of this run, removed however the run ends ----
+
+interface Fixture {
+  schema: string;
+  prefix: string;
+  pool: pg.Pool;
+  redis: Redis;
+  /** Drops the schema and deletes the prefix's keys; safe to call more than once. */
+  remove: () => Promise<void>;
+}
+
+function openFixture(o: Options): Fixture {
+  const tag = randomBytes(5).toString("hex");
+  const schema = `fe_bench_${tag}`;
+  const prefix = `fe_bench:${tag}:`;
+  const pool = new pg.Pool({ connectionString: o.postgresUrl, max: o.pool, application_name: schema });
+  // Connections of ours that remove() ends while in use (Ctrl-C during the load) must not crash the process first.
+  let removing = false;
+  const report = (error: Error) => {
+    if (!removing) log(`postgres: ${error.message}`);
+  };
+  pool.on("error", report);
+  pool.on("connect", (client) => client.on("error", report));
+  const redis = new Redis(o.redisUrl);
+  let removed: Promise<void> | undefined;
+  const remove = () => {
+    // No write of ours may reach Redis after the keys are deleted: close our connection first.
+    redis.disconnect();
+    removing = true;
+    removed ??= removeEverything(o, schema, prefix);
+    return removed;
+  };
+  return { schema, prefix, pool, redis, remove };
+}
+
+async function removeEverything(o: Options, schema: string, prefix: string): Promise<void> {
+  log(`cleanup: dropping schema ${schema} and keys ${prefix}*`);
+  const admin = new pg.Client({ connectionString: o.postgresUrl, application_name: `${schema}_cleanup` });
+  await admin.connect();
+  try {
+    // Only this run's own connections (named after its schema): a COPY still running must not hold DROP back.
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+      [schema],
+    );
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await admin.end();
+  }
+  const redis = new Redis(o.redisUrl);
+  try {
+    let deleted = 0;
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    }
+    log(`cleanup: ${deleted} keys unlinked`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ---- what is measured ----
+
+interface Approach {
+  name: string;
+  /** Reads one page of 20 and returns how many items it held. */
+  read: (readerId: string) => Promise<number>;
+}
+
+function naiveSql(schema: string): string {
+  return `SELECT p.* FROM "${schema}".follows f JOIN "${schema}".posts p ON p.author_id = f.followee_id
+    WHERE f.follower_id = $1 AND NOT p.deleted ORDER BY p.id DESC LIMIT ${PAGE}`;
+}
+
+interface Engines {
+  hybrid: FeedEngine;
+  pullOnly: FeedEngine;
+  timelines: RedisTimelineStore;
+  close: () => Promise<void>;
+}
+
+function createEngines(f: Fixture): Engines {
+  const { pool, schema, redis, prefix } = f;
+  const sourceOfTruth = {
+    users: new PostgresUserStore({ pool, schema }),
+    posts: new PostgresPostStore({ pool, schema }),
+    graph: new PostgresGraphStore({ pool, schema }),
+    notifications: new PostgresNotificationStore({ pool, schema }),
+  };
+  const timelines = new RedisTimelineStore({ client: redis, prefix, cap: TIMELINE_CAP });
+  const buses = [new MemoryEventBus(), new MemoryEventBus()] as const;
+  const hybridEngine = createFeedEngine({
+    policy: hybrid({ celebrityThreshold: CELEBRITY_THRESHOLD, inactiveAfterDays: null }),
+    stores: { ...sourceOfTruth, timelines, activity: new RedisActivityStore({ client: redis, prefix }) },
+    bus: buses[0],
+  });
+  // PostgreSQL alone: nothing materialized, every read merges the followees' posts (last-seen times in memory).
+  const pullOnly = createFeedEngine({
+    policy: pullAll(),
+    stores: { ...sourceOfTruth, timelines: new PullOnlyTimelineStore() },
+    bus: buses[1],
+  });
+  return {
+    hybrid: hybridEngine,
+    pullOnly,
+    timelines,
+    close: async () => {
+      await hybridEngine.close();
+      await pullOnly.close();
+      for (const bus of buses) await bus.close();
+    },
+  };
+}
+
+function approaches(engines: Engines, f: Fixture): Approach[] {
+  const naive = naiveSql(f.schema);
+  const page = (engine: FeedEngine) => async (id: string) =>
+    (await engine.homeTimeline(id, { limit: PAGE })).items.length;
+  return [
+    { name: "engine: hybrid, Redis timelines + PostgreSQL", read: page(engines.hybrid) },
+    { name: "engine: pull-all, PostgreSQL only", read: page(engines.pullOnly) },
+    { name: "naive SQL (follows JOIN posts)", read: async (id) => (await f.pool.query(naive, [id])).rowCount ?? 0 },
+  ];
+}
+
+// ---- readers ----
+
+interface ReaderClass {
+  label: string;
+  ids: string[];
+  following: number[];
+  pulledFollowees: number[];
+  followeePosts: number[];
+  /** EXPLAIN ANALYZE execution time of the naive query for the first reader, ms. */
+  naivePlanMs: number;
+}
+
+async function pickReaders(f: Fixture, count: number): Promise<ReaderClass[]> {
+  const s = `"${f.schema}"`;
+  const nearest = async (target: number, limit: number) =>
+    (
+      await f.pool.query<{ id: string }>(
+        `SELECT user_id::text AS id FROM ${s}.follow_counts ORDER BY abs(following - $1), user_id LIMIT $2`,
+        [target, limit],
+      )
+    ).rows.map((row) => row.id);
+  const [top] = (
+    await f.pool.query<{ following: string }>(`SELECT max(following)::text AS following FROM ${s}.follow_counts`)
+  ).rows;
+  const most = Number(top!.following);
+  const classes: Array<[string, string[]]> = [
+    ["~50", await nearest(50, count)],
+    ["~500", await nearest(500, count)],
+    [`the most (${most.toLocaleString("en")})`, await nearest(most, 1)],
+  ];
+  const out: ReaderClass[] = [];
+  for (const [label, ids] of classes) {
+    const { rows } = await f.pool.query<{ following: string; pulled: string; posts: string }>(
+      `SELECT count(f.followee_id)::text AS following, count(pa.user_id)::text AS pulled,
+              coalesce(sum(pc.posts), 0)::text AS posts
+       FROM unnest($1::bigint[]) WITH ORDINALITY AS r(id, ord)
+       LEFT JOIN ${s}.follows f ON f.follower_id = r.id
+       LEFT JOIN ${s}.pulled_authors pa ON pa.user_id = f.followee_id
+       LEFT JOIN ${s}.post_counts pc ON pc.author_id = f.followee_id
+       GROUP BY r.id, r.ord ORDER BY r.ord`,
+      [ids],
+    );
+    const plan = await f.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ANALYZE ${naiveSql(f.schema)}`, [ids[0]]);
+    const timing = plan.rows.map((row) => row["QUERY PLAN"]).find((line) => line.startsWith("Execution Time"));
+    out.push({
+      label,
+      ids,
+      following: rows.map((row) => Number(row.following)),
+      pulledFollowees: rows.map((row) => Number(row.pulled)),
+      followeePosts: rows.map((row) => Number(row.posts)),
+      naivePlanMs: Number(/([\d.]+) ms/.exec(timing ?? "")?.[1]),
+    });
+  }
+  return out;
+}
+
+/**
+ * Every approach must answer the same question. The engine's page holds the reader's own posts too (read-your-writes);
+ * without them it must be the naive query's first rows, and both engine modes must return the same page.
+ */
+async function verifyPages(engines: Engines, f: Fixture, classes: readonly ReaderClass[]): Promise<number> {
+  let checked = 0;
+  for (const reader of classes.flatMap((c) => c.ids)) {
+    const hybridPage = (await engines.hybrid.homeTimeline(reader, { limit: PAGE })).items;
+    const pullPage = (await engines.pullOnly.homeTimeline(reader, { limit: PAGE })).items;
+    const naive = (await f.pool.query<{ id: string }>(naiveSql(f.schema).replace("p.*", "p.id::text"), [reader])).rows;
+    const ids = hybridPage.map((item) => item.id);
+    const others = hybridPage.filter((item) => item.post.authorId !== reader).map((item) => item.id);
+    const problems = [
+      ids.length === PAGE ? "" : `hybrid returned ${ids.length} items`,
+      ids.join() === pullPage.map((item) => item.id).join() ? "" : "hybrid and pull-all pages differ",
+      others.join() ===
+      naive
+        .slice(0, others.length)
+        .map((row) => row.id)
+        .join()
+        ? ""
+        : "engine and naive differ",
+    ].filter((problem) => problem !== "");
+    if (problems.length > 0) throw new Error(`reader ${reader}: ${problems.join("; ")}`);
+    checked++;
+  }
+  return checked;
+}
+
+// ---- the runs ----
+
+interface Measurement {
+  readers: ReaderClass;
+  approach: string;
+  result: OpenLoopResult;
+  /** CPU time of this Node process (user + system) per request sent, warm-up included, ms. */
+  nodeCpuMs: number;
+  cpu: CpuSplit;
+  /** The host's background load just before the row, and how long the row waited for it to drop. */
+  quiet: { background: number; waitedMs: number };
+}
+
+/** Before each row, wait until under 10% of the host's cores are busy over a second (at most 5 minutes). */
+const QUIET = { threshold: 0.1, windowMs: 1_000, maxWaitMs: 300_000 };
+
+/** Which processes serve this benchmark: this one, its PostgreSQL backends, the Redis server. */
+async function ourProcesses(f: Fixture): Promise<(pid: number) => boolean> {
+  const { rows } = await f.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+    f.schema,
+  ]);
+  const backends = new Set(rows.map((row) => row.pid));
+  const redisPid = Number(/^process_id:(\d+)/m.exec(await f.redis.info("server"))?.[1]);
+  return (pid) => pid === process.pid || pid === redisPid || backends.has(pid);
+}
+
+async function measureAll(o: Options, f: Fixture, all: readonly Approach[], classes: readonly ReaderClass[]) {
+  const out: Measurement[] = [];
+  for (const readers of classes) {
+    for (const rate of o.rates) {
+      for (const approach of all) {
+        const quiet = await waitForQuiet(QUIET.threshold, QUIET.windowMs, QUIET.maxWaitMs);
+        const nodeCpu = process.cpuUsage();
+        const stopMeter = meterCpu();
+        const result = await openLoop({
+          rate,
+          warmupMs: o.warmupMs,
+          measureMs: o.measureMs,
+          maxOutstanding: 2 * rate,
+          request: (i) => approach.read(readers.ids[i % readers.ids.length]!),
+        });
+        const used = process.cpuUsage(nodeCpu);
+        const cpu = stopMeter(await ourProcesses(f));
+        const nodeCpuMs = (used.user + used.system) / 1000 / result.sent;
+        log(
+          `${readers.label} @ ${rate}/s ${approach.name}: p50 ${ms(result.p50)} p99 ${ms(result.p99)} ms, ` +
+            `achieved ${result.achievedPerSecond.toFixed(0)}/s${result.saturated ? " (saturated)" : ""}` +
+            `, other work ${percent(cpu.othersMs / cpu.wallMs / cpu.cores)}`,
+        );
+        out.push({ readers, approach: approach.name, result, nodeCpuMs, cpu, quiet });
+      }
+    }
+  }
+  return out;
+}
+
+// ---- the report ----
+
+const int = (n: number) => Math.round(n).toLocaleString("en");
+const percent = (share: number) => `${(100 * share).toFixed(0)}%`;
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function ms(value: number): string {
+  if (Number.isNaN(value)) return "-";
+  if (value < 10) return value.toFixed(2);
+  if (value < 100) return value.toFixed(1);
+  return int(value);
+}
+
+function range(values: readonly number[]): string {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? int(low) : `${int(low)}-${int(high)}`;
+}
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+interface Machine {
+  cpus: string;
+  node: string;
+  postgres: string;
+  redis: string;
+}
+
+async function describeMachine(f: Fixture): Promise<Machine> {
+  const settings = await f.pool.query<{ version: string; shared_buffers: string }>(
+    "SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers",
+  );
+  const server = await f.redis.info("server");
+  const { version, shared_buffers } = settings.rows[0]!;
+  return {
+    cpus: `nproc ${availableParallelism()} (${cpus()[0]?.model.trim() ?? "?"}), ${int(totalmem() / 2 ** 30)} GiB RAM`,
+    node: `Node ${process.version}`,
+    postgres: `PostgreSQL ${version} (shared_buffers ${shared_buffers})`,
+    redis: `Redis ${/^redis_version:(\S+)/m.exec(server)?.[1] ?? "?"}`,
+  };
+}
+
+interface Results {
+  machine: Machine;
+  load: LoadReport;
+  memory: TimelineMemoryReport;
+  /** CPU split of the load and of the rebuild of every timeline (other work would skew their timings). */
+  loadCpu: CpuSplit;
+  rebuildCpu: CpuSplit;
+  classes: ReaderClass[];
+  checked: number;
+  runs: Measurement[];
+  startedAt: Date;
+  seconds: number;
+}
+
+const otherShare = (cpu: CpuSplit) => percent(cpu.othersMs / cpu.wallMs / cpu.cores);
+
+function printReport(o: Options, results: Results): void {
+  const { machine, load, memory, classes, checked, runs, startedAt, seconds } = results;
+  const args = process.argv.slice(2).join(" ");
+  const lines = [
+    "# Home timeline: feed-engine on Redis + PostgreSQL vs the naive query",
+    "",
+    `Command: \`cd packages/integration-tests && npx tsx bench/home-timeline.ts${args ? ` ${args}` : ""}\``,
+    `(after \`pnpm -s build\`; also \`pnpm --filter @feed-engine/integration-tests bench\`). Run on ${startedAt.toISOString()}, ${seconds.toFixed(0)} s wall.`,
+    "",
+    `Machine: ${machine.cpus}; ${machine.node}; ${machine.postgres}; ${machine.redis}. The servers and the one Node`,
+    `process that both offers the load and runs the engine share the machine; all traffic on 127.0.0.1. pg.Pool max`,
+    `${o.pool}; one ioredis connection.`,
+    "",
+    "## Data and one-time load",
+    "",
+    "| figure | value |",
+    "| --- | ---: |",
+    `| users / follows | ${int(load.users)} / ${int(load.follows)} (${int(load.edgesInFile)} edges in the file, ${load.selfLoops} self-loops skipped) |`,
+    `| posts | ${int(load.posts)}: ${o.postsPerUser} per user, evenly over ${HISTORY_DAYS} days |`,
+    `| pulled authors (>= ${int(CELEBRITY_THRESHOLD)} followers) | ${load.pulledAuthors} |`,
+    ...load.seconds.map(([step, s]) => `| load: ${step} | ${s.toFixed(2)} s |`),
+    `| load total | ${load.seconds.reduce((sum, [, s]) => sum + s, 0).toFixed(1)} s (other work on the host: ${otherShare(results.loadCpu)}) |`,
+    "",
+    "## Every timeline materialized in Redis",
+    "",
+    "| figure | value |",
+    "| --- | ---: |",
+    `| rebuild ${int(memory.timelines)} timelines (\`engine.rebuildTimeline\`, ${memory.concurrency} at a time) | ${memory.seconds.toFixed(1)} s (${int(memory.timelines / memory.seconds)}/s; other work on the host: ${otherShare(results.rebuildCpu)}) |`,
+    `| entries | ${int(memory.entries)} (${int(memory.fullTimelines)} timelines at the ${TIMELINE_CAP} cap) |`,
+    `| INFO memory used_memory delta | ${mb(memory.usedMemoryDelta)} (${(memory.usedMemoryDelta / memory.entries).toFixed(1)} bytes per entry, keys and overhead included) |`,
+    `| sum of MEMORY USAGE over the timeline keys | ${mb(memory.keyBytes)} (${(memory.keyBytes / memory.entries).toFixed(1)} bytes per entry) |`,
+    `| MEMORY USAGE per entry, ${memory.sampled} timelines of ${TIMELINE_CAP} entries | ${memory.fullBytesPerEntry.toFixed(2)} bytes |`,
+    "",
+    "## Readers",
+    "",
+    "| readers | users | following | pulled accounts followed (mean) | followees' posts (mean) | naive query, EXPLAIN ANALYZE (first reader) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...classes.map(
+      (c) =>
+        `| ${c.label} | ${c.ids.length} | ${range(c.following)} | ${mean(c.pulledFollowees).toFixed(1)} | ${int(mean(c.followeePosts))} | ${ms(c.naivePlanMs)} ms |`,
+    ),
+    "",
+    `Checked before measuring: for all ${checked} readers both engine modes return the same ${PAGE} items, and without`,
+    "the reader's own posts (the engine's read-your-writes) they are the naive query's first rows.",
+    "",
+    `## Home timeline, ${PAGE} hydrated items: latency at fixed offered rates`,
+    "",
+    `- engine, hybrid: \`homeTimeline(reader, { limit: ${PAGE} })\` on Redis timelines (cap ${TIMELINE_CAP}) and last-seen`,
+    `  times, PostgreSQL for users, graph and posts; \`hybrid({ celebrityThreshold: ${CELEBRITY_THRESHOLD}, inactiveAfterDays: null })\`.`,
+    "- engine, pull-all: the same call with `pullAll()` and `PullOnlyTimelineStore`: PostgreSQL only, every read merges",
+    "  the followees' posts (one LATERAL query, newest per followee).",
+    "- naive SQL: `SELECT p.* FROM follows f JOIN posts p ON p.author_id = f.followee_id WHERE f.follower_id = $1 AND",
+    `  NOT p.deleted ORDER BY p.id DESC LIMIT ${PAGE}\`: the post rows only (no like counts, originals of reposts, block`,
+    "  checks or the reader's own posts, all of which the engine's page has).",
+    "",
+    `Open loop: request i is sent at start + i/rate on its own promise; latency runs from that intended time to the`,
+    `page in hand (coordinated omission corrected). ${o.warmupMs / 1000} s warm-up, then ${o.measureMs / 1000} s measured, per row;`,
+    "requests cycle through the class's readers. Saturated: the backlog passed 2 s of requests and sending stopped;",
+    "figures then cover every request sent and are lower bounds.",
+    "",
+    "CPU ms per request sent (warm-up included), from /proc: Node is this process (engine, pool, clients, load",
+    "generator); all is the whole host's busy time minus other work, i.e. Node + PostgreSQL + Redis + the kernel.",
+    "Other work: CPU of processes that are not this benchmark's (this process, its PostgreSQL backends, PostgreSQL's",
+    `background processes, the Redis server), as a share of the host's cores. Each row first waited for a quiet host`,
+    `(under ${percent(QUIET.threshold)} busy over ${QUIET.windowMs / 1000} s, at most ${QUIET.maxWaitMs / 60_000} min).`,
+    "",
+    "| readers | offered/s | approach | achieved/s | p50 ms | p99 ms | max ms | naive ÷ this, p50 / p99 | CPU ms/read, Node / all | other work |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...runs.map((run) => tableRow(run, runs)),
+    "",
+    ...otherWorkLines(runs),
+    ...targetLines(runs, classes),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function tableRow(run: Measurement, runs: readonly Measurement[]): string {
+  const r = run.result;
+  const naive = runs.find(
+    (other) =>
+      other.readers === run.readers &&
+      other.result.offeredPerSecond === r.offeredPerSecond &&
+      other.approach.startsWith("naive"),
+  )?.result;
+  const ratio = naive === undefined ? "-" : ratioText(naive, r);
+  const mark = r.saturated ? "≥ " : "";
+  const achieved = `${int(r.achievedPerSecond)}${r.saturated ? ` (saturated at ${r.stoppedAfterSeconds?.toFixed(1)} s)` : ""}`;
+  const errors = r.errors > 0 ? ` (${r.errors} errors: ${r.firstError})` : "";
+  return `| ${run.readers.label} | ${int(r.offeredPerSecond)} | ${run.approach}${errors} | ${achieved} | ${mark}${ms(r.p50)} | ${mark}${ms(r.p99)} | ${mark}${ms(r.max)} | ${ratio} | ${run.nodeCpuMs.toFixed(2)} / ${(run.cpu.oursMs / r.sent).toFixed(2)} | ${otherWork(run)} |`;
+}
+
+function otherWork(run: Measurement): string {
+  const { cpu, quiet } = run;
+  const share = cpu.othersMs / cpu.wallMs / cpu.cores;
+  const notQuiet = quiet.background >= QUIET.threshold ? `, ${percent(quiet.background)} busy at the start` : "";
+  return `${percent(share)}${share >= 0.05 || notQuiet ? " ⚠" : ""}${notQuiet}`;
+}
+
+/** Names the other work behind every flagged row. */
+function otherWorkLines(runs: readonly Measurement[]): string[] {
+  const flagged = runs.filter((run) => otherWork(run).includes("⚠"));
+  if (flagged.length === 0) return ["No row shared the host with other work (under 5% of its cores)."];
+  return [
+    "⚠ Rows that shared the host with other work (their latencies are skewed by it):",
+    "",
+    ...flagged.map(
+      (run) =>
+        `- ${run.readers.label} @ ${int(run.result.offeredPerSecond)}/s, ${run.approach}: ${run.cpu.topOthers.join("; ")}`,
+    ),
+    "",
+  ];
+}
+
+/** naive ÷ this for p50 and p99; a saturated side's figures are lower bounds, which bounds the ratio one way. */
+function ratioText(naive: OpenLoopResult, r: OpenLoopResult): string {
+  if (naive === r) return "1×";
+  if (naive.saturated && r.saturated) return "- (both saturated)";
+  const mark = naive.saturated ? "≥ " : r.saturated ? "≤ " : "";
+  const times = (a: number, b: number) => `${a / b >= 10 ? int(a / b) : (a / b).toPrecision(2)}×`;
+  return `${mark}${times(naive.p50, r.p50)} / ${mark}${times(naive.p99, r.p99)}`;
+}
+
+function targetLines(runs: readonly Measurement[], classes: readonly ReaderClass[]): string[] {
+  const at1000 = runs.filter(
+    (run) => run.approach.startsWith("engine: hybrid") && run.result.offeredPerSecond === 1000,
+  );
+  if (at1000.length === 0) return [];
+  const verdicts = classes.map((c) => {
+    const run = at1000.find((r) => r.readers === c);
+    if (run === undefined) return "";
+    const ok = !run.result.saturated && run.result.p99 <= 5;
+    return `${c.label}: p99 ${ms(run.result.p99)} ms, ${ok ? "met" : "MISSED"}`;
+  });
+  return [`Target, hybrid p99 <= 5 ms at 1,000 reads/s: ${verdicts.filter((v) => v !== "").join("; ")}.`];
+}
+
+// ---- main ----
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const began = performance.now();
+  const o = parseOptions();
+  const f = openFixture(o);
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    f.remove().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let engines: Engines | undefined;
+  try {
+    const machine = await describeMachine(f);
+    log(`schema ${f.schema}, key prefix ${f.prefix}`);
+    let stopMeter = meterCpu();
+    const load = await loadEgoTwitter({
+      pool: f.pool,
+      schema: f.schema,
+      dataset: o.dataset,
+      postsPerUser: o.postsPerUser,
+      historyDays: HISTORY_DAYS,
+      celebrityThreshold: CELEBRITY_THRESHOLD,
+      now: Date.now() - 60_000,
+      log,
+    });
+    const loadCpu = stopMeter(await ourProcesses(f));
+    engines = createEngines(f);
+    const { rows } = await f.pool.query<{ id: string }>(`SELECT id::text AS id FROM "${f.schema}".users ORDER BY id`);
+    log(`rebuilding ${rows.length} timelines...`);
+    stopMeter = meterCpu();
+    const memory = await materializeAll(
+      engines.hybrid,
+      engines.timelines,
+      f.redis,
+      rows.map((row) => row.id),
+      { concurrency: o.rebuildConcurrency, sample: MEMORY_SAMPLE, log },
+    );
+    const rebuildCpu = stopMeter(await ourProcesses(f));
+    const classes = await pickReaders(f, o.readers);
+    const checked = await verifyPages(engines, f, classes);
+    const runs = await measureAll(o, f, approaches(engines, f), classes);
+    const seconds = (performance.now() - began) / 1000;
+    printReport(o, { machine, load, memory, loadCpu, rebuildCpu, classes, checked, runs, startedAt, seconds });
+  } finally {
+    await engines?.close();
+    await f.remove();
+    await f.pool.end();
+    f.redis.disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
