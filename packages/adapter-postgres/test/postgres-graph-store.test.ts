@@ -1,23 +1,12 @@
-import { isFeedError } from "@feed-engine/core";
 import { graphStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
 import { PostgresGraphStore } from "../src/index.js";
-import { recordingPool, testDatabase } from "./test-database.js";
+import { codeOf, recordingPool, testDatabase } from "./test-database.js";
 
 const db = testDatabase();
 const freshStore = async () => new PostgresGraphStore({ pool: db.pool, schema: await db.freshSchema() });
 
 graphStoreContract("PostgresGraphStore", freshStore);
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-    return "none";
-  } catch (error) {
-    if (isFeedError(error)) return error.code;
-    throw error;
-  }
-}
 
 /** A fixed-seed generator (no Math.random in tests). */
 function lcg(seed: number): () => number {

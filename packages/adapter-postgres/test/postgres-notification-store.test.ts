@@ -1,8 +1,8 @@
-import { isFeedError, type NotificationRecord } from "@feed-engine/core";
+import type { NotificationRecord } from "@feed-engine/core";
 import { notificationStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
 import { PostgresNotificationStore } from "../src/index.js";
-import { recordingPool, testDatabase } from "./test-database.js";
+import { codeOf, recordingPool, testDatabase } from "./test-database.js";
 
 const db = testDatabase();
 const freshStore = async () => new PostgresNotificationStore({ pool: db.pool, schema: await db.freshSchema() });
@@ -20,16 +20,6 @@ function note(id: string, fields: Partial<NotificationRecord> = {}): Notificatio
     key: `like:${id}`,
     ...fields,
   };
-}
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-    return "none";
-  } catch (error) {
-    if (isFeedError(error)) return error.code;
-    throw error;
-  }
 }
 
 describe("PostgresNotificationStore", () => {

@@ -1,8 +1,8 @@
-import { isFeedError, type PostRecord } from "@feed-engine/core";
+import type { PostRecord } from "@feed-engine/core";
 import { postStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
 import { PostgresPostStore } from "../src/index.js";
-import { recordingPool, testDatabase } from "./test-database.js";
+import { codeOf, recordingPool, testDatabase } from "./test-database.js";
 
 const db = testDatabase();
 const freshStore = async () => new PostgresPostStore({ pool: db.pool, schema: await db.freshSchema() });
@@ -15,16 +15,6 @@ function post(id: string, authorId: string, text = `post ${id}`): PostRecord {
 
 function repost(id: string, authorId: string, original: PostRecord): PostRecord {
   return { ...post(id, authorId, ""), repostOf: { postId: original.id, authorId: original.authorId } };
-}
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-    return "none";
-  } catch (error) {
-    if (isFeedError(error)) return error.code;
-    throw error;
-  }
 }
 
 describe("PostgresPostStore", () => {

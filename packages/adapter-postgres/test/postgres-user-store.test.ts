@@ -1,8 +1,8 @@
-import { isFeedError, type UserRecord } from "@feed-engine/core";
+import type { UserRecord } from "@feed-engine/core";
 import { userStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
 import { PostgresUserStore } from "../src/index.js";
-import { testDatabase } from "./test-database.js";
+import { codeOf, testDatabase } from "./test-database.js";
 
 const db = testDatabase();
 const freshStore = async () => new PostgresUserStore({ pool: db.pool, schema: await db.freshSchema() });
@@ -11,16 +11,6 @@ userStoreContract("PostgresUserStore", freshStore);
 
 function user(id: string, handle: string, displayName = `User ${handle}`): UserRecord {
   return { id, handle, displayName, createdAt: 1_700_000_000_000 };
-}
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-    return "none";
-  } catch (error) {
-    if (isFeedError(error)) return error.code;
-    throw error;
-  }
 }
 
 describe("PostgresUserStore", () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isFeedError } from "@feed-engine/core";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import type {} from "../../../test-support/global-setup.js";
@@ -56,4 +57,15 @@ export function recordingPool(pool: pg.Pool): { pool: PgPool; statements: string
       connect: () => pool.connect(),
     },
   };
+}
+
+/** The FeedError code `work` rejects with, or "none" when it resolves; any other error is rethrown. */
+export async function codeOf(work: () => Promise<unknown>): Promise<string> {
+  try {
+    await work();
+    return "none";
+  } catch (error) {
+    if (isFeedError(error)) return error.code;
+    throw error;
+  }
 }
