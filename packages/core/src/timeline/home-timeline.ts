@@ -2,7 +2,7 @@ import type { Clock } from "../clock/clock.js";
 import type { TimelinePage } from "../domain/types.js";
 import type { FeedStores } from "../engine/options.js";
 import type { FanoutPolicy } from "../fanout/fanout-policy.js";
-import { nextId, type PostId, type UserId } from "../ids/id.js";
+import { compareIds, nextId, type PostId, type UserId } from "../ids/id.js";
 import type { TimelineSlice } from "../ports/timeline-store.js";
 import { CandidateMerger, type CandidateSource } from "./candidate-merger.js";
 import { collectPage } from "./page-collector.js";
@@ -135,5 +135,5 @@ export class HomeTimeline {
 function minBefore(a: PostId | undefined, b: PostId | undefined): PostId | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  return a.length !== b.length ? (a.length < b.length ? a : b) : a < b ? a : b;
+  return compareIds(a, b) < 0 ? a : b;
 }

@@ -35,13 +35,10 @@ export async function visibleItems(
     const h = hydrated.get(id);
     if (!h) return null;
     const { post, original } = h;
+    if (!post.repostOf) return ownEntryVisible(post, ctx) ? { id, entry: post, content: post } : null;
     if (!ctx.sources.has(post.authorId) || ctx.blocked(post.authorId)) return null;
-    if (post.repostOf) {
-      if (!original || ctx.blocked(original.authorId)) return null;
-      return { id, entry: post, content: original };
-    }
-    if (ctx.replyRule && post.replyTo && !ctx.sources.has(post.replyTo.authorId)) return null;
-    return { id, entry: post, content: post };
+    if (!original || ctx.blocked(original.authorId)) return null;
+    return { id, entry: post, content: original };
   });
   const shown = await Promise.all(
     candidates.map(async (c) => {
