@@ -4,20 +4,11 @@
  * key prefix. Runs per policy and property: FEED_PROPERTY_RUNS_SERVERS (default 100).
  */
 import { enginePropertySuite } from "@feed-engine/core/testing";
-import { afterAll } from "vitest";
 import { RedisActivityStore, RedisTimelineStore } from "../src/index.js";
-import { cleanUp, clusterClient, prefixes, standaloneClient } from "./redis-clients.js";
+import { redisTestClients } from "./redis-clients.js";
 
-const client = standaloneClient();
-const cluster = clusterClient();
-const prefix = prefixes();
+const { client, cluster, prefix } = redisTestClients();
 const numRuns = Number(process.env.FEED_PROPERTY_RUNS_SERVERS ?? 100);
-
-afterAll(async () => {
-  await cleanUp(client, prefix.base);
-  client.disconnect();
-  cluster.disconnect();
-});
 
 for (const [name, redis] of [
   ["standalone", client],

@@ -1,18 +1,10 @@
 import { isFeedError } from "@feed-engine/core";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisActivityStore, RedisTimelineStore } from "../src/index.js";
-import { cleanUp, clusterClient, prefixes, standaloneClient } from "./redis-clients.js";
+import { redisTestClients } from "./redis-clients.js";
 
-const client = standaloneClient();
-const cluster = clusterClient();
-const prefix = prefixes();
-
-afterAll(async () => {
-  await cleanUp(client, prefix.base);
-  client.disconnect();
-  cluster.disconnect();
-});
+const { client, cluster, prefix } = redisTestClients();
 
 /** Strings and values that are not canonical ids from 0 to 2^63-1; none may reach Redis. */
 const hostile: unknown[] = [

@@ -1,16 +1,10 @@
 import { snowflakeAt } from "@feed-engine/core";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisActivityStore, RedisTimelineStore } from "../src/index.js";
-import { cleanUp, prefixes, standaloneClient } from "./redis-clients.js";
+import { redisTestClients } from "./redis-clients.js";
 
-const client = standaloneClient();
-const prefix = prefixes();
+const { client, prefix } = redisTestClients({ cluster: false });
 const start = Date.UTC(2026, 0, 1);
-
-afterAll(async () => {
-  await cleanUp(client, prefix.base);
-  client.disconnect();
-});
 
 /** `count` realistic Snowflake ids (one per second), newest first. */
 function posts(count: number, offset = 0): string[] {

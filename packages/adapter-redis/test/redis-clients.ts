@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Cluster, Redis } from "ioredis";
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 // The global setup declares what it provides (`redisUrl`, `redisPrefix`, `redisClusterNodes`) for `inject`.
 import type {} from "../../../test-support/global-setup.js";
 
@@ -42,4 +42,24 @@ export async function cleanUp(client: Redis, base: string): Promise<void> {
     cursor = nextCursor;
     if (keys.length > 0) await client.unlink(...keys);
   } while (cursor !== "0");
+}
+
+/**
+ * The clients and prefixes of one test file: a standalone client, a cluster client unless `cluster: false`, and
+ * file-level key prefixes. Registers an `afterAll` that deletes the file's keys and disconnects both clients.
+ */
+export function redisTestClients<WithCluster extends boolean = true>(
+  options: { cluster?: WithCluster } = {},
+): { client: Redis; cluster: WithCluster extends false ? undefined : Cluster; prefix: ReturnType<typeof prefixes> } {
+  const client = standaloneClient();
+  const cluster = (options.cluster === false ? undefined : clusterClient()) as WithCluster extends false
+    ? undefined
+    : Cluster;
+  const prefix = prefixes();
+  afterAll(async () => {
+    await cleanUp(client, prefix.base);
+    client.disconnect();
+    cluster?.disconnect();
+  });
+  return { client, cluster, prefix };
 }

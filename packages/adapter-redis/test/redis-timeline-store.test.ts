@@ -1,17 +1,8 @@
 import { timelineStoreContract } from "@feed-engine/core/testing";
-import { afterAll } from "vitest";
 import { RedisTimelineStore } from "../src/index.js";
-import { cleanUp, clusterClient, prefixes, standaloneClient } from "./redis-clients.js";
+import { redisTestClients } from "./redis-clients.js";
 
-const client = standaloneClient();
-const cluster = clusterClient();
-const prefix = prefixes();
-
-afterAll(async () => {
-  await cleanUp(client, prefix.base);
-  client.disconnect();
-  cluster.disconnect();
-});
+const { client, cluster, prefix } = redisTestClients();
 
 timelineStoreContract("RedisTimelineStore (standalone, cap 5)", () => {
   return new RedisTimelineStore({ client, prefix: prefix.fresh(), cap: 5 });

@@ -1,9 +1,9 @@
 import { MemoryTimelineStore, type TimelineStore } from "@feed-engine/core";
 import fc from "fast-check";
 import type { Cluster, Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisTimelineStore } from "../src/index.js";
-import { cleanUp, clusterClient, prefixes, standaloneClient } from "./redis-clients.js";
+import { redisTestClients } from "./redis-clients.js";
 
 /**
  * Model-based: random sequences of every TimelineStore call, run on the Redis store and on the in-memory reference
@@ -11,17 +11,9 @@ import { cleanUp, clusterClient, prefixes, standaloneClient } from "./redis-clie
  * two 32-bit halves the Lua scripts compare, of doubles (2^53 + 1) and of ids (2^63 - 1).
  */
 
-const client = standaloneClient();
-const cluster = clusterClient();
-const prefix = prefixes();
+const { client, cluster, prefix } = redisTestClients();
 const seed = Number(process.env.FEED_PROPERTY_SEED ?? 20261121);
 const numRuns = Number(process.env.FEED_PROPERTY_RUNS ?? 300);
-
-afterAll(async () => {
-  await cleanUp(client, prefix.base);
-  client.disconnect();
-  cluster.disconnect();
-});
 
 const users = ["1", "2", "3"];
 /** Ids at the edges of the two 32-bit halves the Lua scripts compare, of doubles (2^53 + 1) and of ids (2^63 - 1). */

@@ -1,14 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisTimelineStore } from "../src/index.js";
-import { cleanUp, prefixes, standaloneClient } from "./redis-clients.js";
+import { redisTestClients } from "./redis-clients.js";
 
-const client = standaloneClient();
-const prefix = prefixes();
-
-afterAll(async () => {
-  await cleanUp(client, prefix.base);
-  client.disconnect();
-});
+const { client, prefix } = redisTestClients({ cluster: false });
 
 describe("RedisTimelineStore TTL", () => {
   it("declares expires only with ttlSeconds, and sets no TTL without it", async () => {
