@@ -3,20 +3,13 @@
  * graph, notifications) and Redis for timelines and last-seen times. Every run gets a fresh migrated schema and a
  * fresh key prefix, both removed after the run. Runs per policy and property: FEED_PROPERTY_RUNS_SERVERS (default 200).
  */
-import { randomBytes } from "node:crypto";
-import {
-  migrate,
-  PostgresGraphStore,
-  PostgresNotificationStore,
-  PostgresPostStore,
-  PostgresUserStore,
-} from "@feed-engine/adapter-postgres";
 import { RedisActivityStore, RedisTimelineStore } from "@feed-engine/adapter-redis";
 import { enginePropertySuite } from "@feed-engine/core/testing";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import type {} from "../../../test-support/global-setup.js";
+import { freshPostgresStores } from "./postgres-stores.js";
 
 const pool = new pg.Pool({ connectionString: inject("postgresUrl"), max: 4 });
 const redis = new Redis(inject("redisUrl"));
@@ -33,21 +26,16 @@ async function deleteKeys(prefix: string): Promise<void> {
 enginePropertySuite("PostgreSQL + Redis", {
   numRuns: Number(process.env.FEED_PROPERTY_RUNS_SERVERS ?? 200),
   stores: async ({ timelineCap }) => {
-    const tag = randomBytes(5).toString("hex");
-    const schema = `fe_prop_${tag}`;
-    const prefix = `${inject("redisPrefix")}prop:${tag}:`;
-    await migrate({ pool, schema });
+    const postgres = await freshPostgresStores(pool);
+    const prefix = `${inject("redisPrefix")}prop:${postgres.tag}:`;
     return {
       stores: {
-        users: new PostgresUserStore({ pool, schema }),
-        posts: new PostgresPostStore({ pool, schema }),
-        graph: new PostgresGraphStore({ pool, schema }),
-        notifications: new PostgresNotificationStore({ pool, schema }),
+        ...postgres.stores,
         timelines: new RedisTimelineStore({ client: redis, prefix, cap: timelineCap }),
         activity: new RedisActivityStore({ client: redis, prefix, buckets: 16 }),
       },
       close: async () => {
-        await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+        await postgres.drop();
         await deleteKeys(prefix);
       },
     };
