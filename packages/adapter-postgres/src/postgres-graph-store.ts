@@ -84,6 +84,10 @@ function statements(schema: string) {
     unblock: `DELETE FROM ${blocks} WHERE blocker_id = $1 AND blocked_id = $2`,
     blockedEither: `SELECT o.id::text AS id FROM unnest($2::bigint[]) AS o(id)
       WHERE ${blockedEither("$1::bigint", "o.id")}`,
+    blockedIds: `SELECT id::text AS id FROM (
+        SELECT blocked_id AS id FROM ${blocks} WHERE blocker_id = $1
+        UNION SELECT blocker_id FROM ${blocks} WHERE blocked_id = $1
+      ) either_way ORDER BY either_way.id`,
   };
 }
 
@@ -241,6 +245,14 @@ export class PostgresGraphStore implements GraphStore {
     );
     const blocked = new Set(rows.map((row) => row.id));
     return others.map((id) => blocked.has(id));
+  }
+
+  /** Everyone `userId` blocks or is blocked by, ascending by id (one index scan each way). */
+  async blockedIds(userId: UserId): Promise<UserId[]> {
+    const where = "PostgresGraphStore.blockedIds";
+    const user = pgId(userId, where, "userId");
+    const { rows } = await guard(where, () => this.#pool.query<{ id: string }>(this.#sql.blockedIds, [user]));
+    return rows.map((row) => row.id);
   }
 
   /** Takes the store's lock shared and the unordered pair's lock exclusively, until the transaction ends. */

@@ -17,7 +17,7 @@ async function tablesOf(schema: string): Promise<string[]> {
 describe("migrate", () => {
   it("ships versioned SQL files in the published package", async () => {
     const all = await migrations();
-    expect(all.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(all.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
     const manifest = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
     expect(manifest.files).toContain("migrations");
   });
@@ -25,7 +25,13 @@ describe("migrate", () => {
   it("creates the schema, applies every migration once, and is harmless to run again", async () => {
     const schema = db.schemaName();
     const first = await migrate({ pool: db.pool, schema });
-    expect(first.map((m) => `${m.version}_${m.name}`)).toEqual(["1_users", "2_posts", "3_graph", "4_notifications"]);
+    expect(first.map((m) => `${m.version}_${m.name}`)).toEqual([
+      "1_users",
+      "2_posts",
+      "3_graph",
+      "4_notifications",
+      "5_blocks_by_blocked",
+    ]);
     expect(await migrate({ pool: db.pool, schema })).toEqual([]);
     expect(await migrate({ pool: db.pool, schema })).toEqual([]);
     expect(await tablesOf(schema)).toEqual([
@@ -50,7 +56,7 @@ describe("migrate", () => {
     const schema = db.schemaName();
     const runs = await Promise.all(Array.from({ length: 6 }, () => migrate({ pool: db.pool, schema })));
     const applied = runs.flat().map((m) => m.version);
-    expect(applied.sort()).toEqual([1, 2, 3, 4]);
+    expect(applied.sort()).toEqual([1, 2, 3, 4, 5]);
     expect(runs.filter((run) => run.length > 0)).toHaveLength(1);
   });
 

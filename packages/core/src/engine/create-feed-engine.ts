@@ -95,7 +95,20 @@ class Engine implements FeedEngine {
     this.#ids = new Snowflake({ workerId: o.workerId ?? 0, clock: this.clock });
     this.#windowMs = positiveInt(o.notificationWindowMs, 12 * HOUR_MS, "notificationWindowMs");
     const { users, posts, graph, timelines, activity, notifications } = this.stores;
-    this.#home = new HomeTimeline({ users, posts, graph, timelines, activity, policy: this.policy, clock: this.clock });
+    const lastSeenResolutionMs = o.lastSeenResolutionMs ?? 60_000;
+    if (!Number.isInteger(lastSeenResolutionMs) || lastSeenResolutionMs < 0) {
+      throw new RangeError(`lastSeenResolutionMs must be an integer >= 0 (got ${String(o.lastSeenResolutionMs)})`);
+    }
+    this.#home = new HomeTimeline({
+      users,
+      posts,
+      graph,
+      timelines,
+      activity,
+      policy: this.policy,
+      clock: this.clock,
+      lastSeenResolutionMs,
+    });
     const subscriptions: Promise<Subscription>[] = [];
     if (o.runWorkers ?? true) {
       const fanout = timelineFanout({
@@ -297,8 +310,7 @@ class Engine implements FeedEngine {
 
   async homeTimeline(userId: UserId, options: PageOptions = {}): Promise<TimelinePage> {
     const { before, limit } = this.#page("home", options, 100);
-    await this.#user(userId, "userId");
-    return this.#home.read(userId, before, limit);
+    return this.#home.read(userId, before, limit, this.#user(userId, "userId"));
   }
 
   async userTimeline(authorId: UserId, options: PageOptions & { viewerId?: UserId } = {}): Promise<TimelinePage> {

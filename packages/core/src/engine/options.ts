@@ -37,6 +37,11 @@ export interface FeedEngineOptions {
   backfillLimit?: number;
   /** Followers per fan-out batch (one store call each). Default 1,000. */
   fanoutBatchSize?: number;
+  /**
+   * How stale a reader's stored last-seen time may get before a home read writes it again, in ms. Default 60,000:
+   * inactivity is measured in days, and most reads then skip a write. 0 writes on every read.
+   */
+  lastSeenResolutionMs?: number;
   /** Width of a notification group's time window in ms. Default 12 hours. */
   notificationWindowMs?: number;
   /**

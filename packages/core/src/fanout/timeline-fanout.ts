@@ -51,7 +51,9 @@ export function timelineFanout(d: TimelineFanoutDeps): EventHandler {
       if (report.mode === "pull") {
         await d.users.markPulled(event.authorId);
       } else {
-        const now = d.clock.now();
+        // Inactivity is judged at the post's time, not the worker's: a worker in another process, with another
+        // clock or behind on its backlog, then makes the same choice a read will check against (see HomeTimeline).
+        const now = event.at;
         await eachFollowerPage(event.authorId, async (page) => {
           let targets = page;
           if (d.policy.skipsInactive) {

@@ -81,6 +81,8 @@ export class MemoryGraphStore implements GraphStore {
   readonly #followers = new SortedIndex<Set<UserId>>();
   /** blocker -> blocked. */
   readonly #blocks = new Map<UserId, Set<UserId>>();
+  /** The same blocks, blocked -> blockers, so a user's blocks either way are two lookups. */
+  readonly #blockedBy = new Map<UserId, Set<UserId>>();
 
   /** Adds the follow unless it exists or a block stands between the two. */
   async follow(followerId: UserId, followeeId: UserId, at: number): Promise<FollowResult> {
@@ -156,6 +158,12 @@ export class MemoryGraphStore implements GraphStore {
       this.#blocks.set(blockerId, blocked);
     }
     blocked.add(blockedId);
+    let blockers = this.#blockedBy.get(blockedId);
+    if (blockers === undefined) {
+      blockers = new Set();
+      this.#blockedBy.set(blockedId, blockers);
+    }
+    blockers.add(blockerId);
     this.#remove(blockerId, blockedId);
     this.#remove(blockedId, blockerId);
     return true;
@@ -166,7 +174,16 @@ export class MemoryGraphStore implements GraphStore {
     const blocked = this.#blocks.get(blockerId);
     if (blocked === undefined || !blocked.delete(blockedId)) return false;
     if (blocked.size === 0) this.#blocks.delete(blockerId);
+    const blockers = this.#blockedBy.get(blockedId);
+    blockers?.delete(blockerId);
+    if (blockers?.size === 0) this.#blockedBy.delete(blockedId);
     return true;
+  }
+
+  /** Everyone `userId` blocks or is blocked by, ascending by id. */
+  async blockedIds(userId: UserId): Promise<UserId[]> {
+    const ids = new Set([...(this.#blocks.get(userId) ?? []), ...(this.#blockedBy.get(userId) ?? [])]);
+    return [...ids].sort(compareIds);
   }
 
   /** For each of `otherIds`, whether either of it and `userId` blocks the other. */

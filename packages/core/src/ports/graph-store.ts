@@ -39,4 +39,9 @@ export interface GraphStore {
   unblock(blockerId: UserId, blockedId: UserId): Promise<boolean>;
   /** For each of `otherIds`, whether a block stands between it and `userId` in either direction. */
   blockedEither(userId: UserId, otherIds: readonly UserId[]): Promise<boolean[]>;
+  /**
+   * Every user a block stands between and `userId`, either way, ascending by id. Optional: home reads then fetch a
+   * reader's blocks once, alongside the followees, instead of checking each page's authors with `blockedEither`.
+   */
+  blockedIds?(userId: UserId): Promise<UserId[]>;
 }

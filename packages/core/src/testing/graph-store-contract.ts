@@ -181,6 +181,25 @@ export function graphStoreContract(name: string, factory: () => GraphStore | Pro
         expect(await store.blockedEither("1", [])).toEqual([]);
       });
 
+      it("lists a user's blocks either way, ascending, as blocks come and go", async (ctx) => {
+        if (store.blockedIds === undefined) return ctx.skip();
+        expect(await store.blockedIds("1")).toEqual([]);
+        await store.block("1", "20");
+        await store.block("3", "1");
+        await store.block("1", "3");
+        await store.block("4", "5");
+        expect(await store.blockedIds("1")).toEqual(["3", "20"]);
+        expect(await store.blockedIds("3")).toEqual(["1"]);
+        expect(await store.blockedIds("20")).toEqual(["1"]);
+        expect(await store.blockedIds("5")).toEqual(["4"]);
+        await store.unblock("3", "1");
+        expect(await store.blockedIds("1")).toEqual(["3", "20"]);
+        await store.unblock("1", "3");
+        await store.unblock("1", "20");
+        expect(await store.blockedIds("1")).toEqual([]);
+        expect(await store.blockedIds("3")).toEqual([]);
+      });
+
       it("keeps each direction of a block separately", async () => {
         expect(await store.block("1", "2")).toBe(true);
         expect(await store.block("2", "1")).toBe(true);

@@ -11,6 +11,8 @@ import { collectPage } from "./page-collector.js";
 export interface HomeTimelineDeps extends Pick<FeedStores, "users" | "posts" | "graph" | "timelines" | "activity"> {
   policy: FanoutPolicy;
   clock: Clock;
+  /** A read skips recording the reader's last-seen time when the stored one is younger than this. Default 0. */
+  lastSeenResolutionMs?: number;
 }
 
 /**
@@ -26,26 +28,42 @@ export class HomeTimeline {
     this.#d = deps;
   }
 
-  /** One page of `readerId`'s home timeline below `before`. The caller has validated everything. */
-  async read(readerId: UserId, before: PostId | undefined, limit: number): Promise<TimelinePage> {
+  /**
+   * One page of `readerId`'s home timeline below `before`. The caller has validated the input; `readerExists`
+   * rejects when the reader does not exist, and is awaited with the first reads, before anything is written.
+   */
+  async read(
+    readerId: UserId,
+    before: PostId | undefined,
+    limit: number,
+    readerExists: Promise<unknown> = Promise.resolve(),
+  ): Promise<TimelinePage> {
     const d = this.#d;
     const now = d.clock.now();
-    const [followees, [lastSeen]] = await Promise.all([d.graph.followeeIds(readerId), d.activity.lastSeen([readerId])]);
+    const firstChunk = limit + 1;
+    const materializes = d.timelines.capabilities.materializes ?? true;
+    // Everything that depends only on the reader goes out at once. The timeline is read before it is known whether
+    // the reader counts as active; for an inactive reader that slice is discarded and the timeline rebuilt.
+    const [, followees, [lastSeen], blockedIds, speculative] = await Promise.all([
+      readerExists,
+      d.graph.followeeIds(readerId),
+      d.activity.lastSeen([readerId]),
+      d.graph.blockedIds?.(readerId),
+      materializes ? d.timelines.read(readerId, { before, limit: firstChunk }) : null,
+    ]);
     const sources = new Set<UserId>(followees);
     sources.add(readerId);
     const sourceList = [...sources];
-    const firstChunk = limit + 1;
 
-    const materializes = d.timelines.capabilities.materializes ?? true;
-    let slice: TimelineSlice | null =
-      !materializes || d.policy.isInactive(lastSeen, now)
-        ? null
-        : await d.timelines.read(readerId, { before, limit: firstChunk });
+    let slice: TimelineSlice | null = d.policy.isInactive(lastSeen, now) ? null : speculative;
     if (slice === null && materializes) {
       await this.rebuild(readerId, sourceList);
       slice = await d.timelines.read(readerId, { before, limit: firstChunk });
     }
-    await d.activity.touch(readerId, now);
+    const [pulled] = await Promise.all([
+      slice === null ? Promise.resolve<UserId[]>([]) : d.users.pulledAmong(followees),
+      this.#touch(readerId, lastSeen, now),
+    ]);
 
     const candidates: CandidateSource[] = [];
     if (slice === null) {
@@ -53,7 +71,6 @@ export class HomeTimeline {
       candidates.push(this.#truth(sourceList, undefined));
     } else {
       const floor = slice.floor;
-      const pulled = await d.users.pulledAmong(followees);
       pulled.push(readerId);
       candidates.push(this.#materialized(readerId, before, slice, firstChunk, sourceList));
       candidates.push({
@@ -68,9 +85,21 @@ export class HomeTimeline {
       posts: d.posts,
       graph: d.graph,
       viewerId: readerId,
+      ...(blockedIds === undefined ? {} : { blockedIds: new Set(blockedIds) }),
       sources,
       replyRule: true,
     });
+  }
+
+  /**
+   * Records that the reader was here, unless the stored time is already within `lastSeenResolutionMs`: inactivity is
+   * measured in days, and skipping the write saves a store round trip on most reads. Fan-out and reads judge
+   * inactivity against the same stored value, so the coarser value cannot make them disagree.
+   */
+  async #touch(readerId: UserId, lastSeen: number | undefined, now: number): Promise<void> {
+    const resolution = this.#d.lastSeenResolutionMs ?? 0;
+    if (lastSeen !== undefined && now >= lastSeen && now - lastSeen < resolution) return;
+    await this.#d.activity.touch(readerId, now);
   }
 
   /**

@@ -14,6 +14,8 @@ export interface CollectOptions {
   graph: GraphStore;
   /** The user blocks are checked against; none for an anonymous user-timeline read. */
   viewerId: UserId | undefined;
+  /** Everyone a block stands between and the viewer, when already known; otherwise each batch is checked. */
+  blockedIds?: ReadonlySet<UserId>;
   sources: ReadonlySet<UserId>;
   replyRule: boolean;
 }
@@ -31,8 +33,8 @@ export async function collectPage(merger: CandidateMerger, options: CollectOptio
     const ids = await merger.next(want);
     if (ids.length === 0) break;
     const hydrated = await posts.hydrate(ids);
-    const blockedSet = new Set<UserId>();
-    if (viewerId !== undefined) {
+    const blockedSet = new Set<UserId>(options.blockedIds);
+    if (viewerId !== undefined && options.blockedIds === undefined) {
       const authors = involvedAuthors(hydrated).filter((a) => a !== viewerId);
       const flags = await graph.blockedEither(viewerId, authors);
       authors.forEach((a, i) => {
