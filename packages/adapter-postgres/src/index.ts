@@ -6,7 +6,15 @@
 
 export { mapPgError } from "./errors.js";
 export { type MigrateOptions, type Migration, migrate, migrations } from "./migrate.js";
-export type { PgPool, PgPoolClient, PgQueryable, PgResult, PgSubmittable } from "./pool.js";
+export type {
+  PgPool,
+  PgPoolClient,
+  PgQueryable,
+  PgQueryConfig,
+  PgResult,
+  PgSubmittable,
+  PreparedStatement,
+} from "./pool.js";
 export { PostgresGraphStore, type PostgresGraphStoreOptions } from "./postgres-graph-store.js";
 export { PostgresNotificationStore, type PostgresNotificationStoreOptions } from "./postgres-notification-store.js";
 export { PostgresPostStore, type PostgresPostStoreOptions } from "./postgres-post-store.js";

@@ -1,7 +1,7 @@
 import { compareIds, type FollowResult, type GraphStore, type UserId, type UserPageRange } from "@feed-engine/core";
 import { copyLines } from "./copy.js";
 import { guard } from "./errors.js";
-import { inTransaction, type PgPool, type PgPoolClient } from "./pool.js";
+import { inTransaction, type PgPool, type PgPoolClient, type PreparedStatement, preparedAll, run } from "./pool.js";
 import { DEFAULT_SCHEMA, lockKey, quoteSchema } from "./schema.js";
 import { pgId, pgIds, pgLimit, pgList, pgMillis } from "./values.js";
 
@@ -101,12 +101,12 @@ function statements(schema: string) {
 export class PostgresGraphStore implements GraphStore {
   readonly #pool: PgPool;
   readonly #schema: string;
-  readonly #sql: ReturnType<typeof statements>;
+  readonly #sql: Record<keyof ReturnType<typeof statements>, PreparedStatement>;
 
   constructor(options: PostgresGraphStoreOptions) {
     this.#schema = options.schema ?? DEFAULT_SCHEMA;
     this.#pool = options.pool;
-    this.#sql = statements(quoteSchema(this.#schema, "PostgresGraphStore"));
+    this.#sql = preparedAll(statements(quoteSchema(this.#schema, "PostgresGraphStore")));
   }
 
   /** Adds the follow unless it exists or a block stands between the two (checked under the pair's lock). */
@@ -120,7 +120,7 @@ export class PostgresGraphStore implements GraphStore {
     return guard(where, () =>
       inTransaction(this.#pool, async (client) => {
         await this.#lockPair(client, followerId, followeeId);
-        const { rows } = await client.query<{ blocked: boolean; created: number }>(this.#sql.follow, params);
+        const { rows } = await run<{ blocked: boolean; created: number }>(client, this.#sql.follow, params);
         if (rows[0]?.blocked) return "blocked";
         return rows[0]?.created === 1 ? "created" : "exists";
       }),
@@ -143,14 +143,14 @@ export class PostgresGraphStore implements GraphStore {
     if (edges.length === 0) return 0;
     return guard(where, () =>
       inTransaction(this.#pool, async (client) => {
-        await client.query(this.#sql.lockAll, [lockKey(this.#schema, "graph")]);
+        await run(client, this.#sql.lockAll, [lockKey(this.#schema, "graph")]);
         await client.query(
           `CREATE TEMPORARY TABLE feed_engine_follow_import (follower_id bigint NOT NULL, followee_id bigint NOT NULL)
            ON COMMIT DROP`,
         );
         await copyLines(client, "COPY pg_temp.feed_engine_follow_import FROM STDIN", edgeLines(edges));
         await client.query("ANALYZE pg_temp.feed_engine_follow_import");
-        const { rows } = await client.query<{ created: number }>(this.#sql.followMany, [time]);
+        const { rows } = await run<{ created: number }>(client, this.#sql.followMany, [time]);
         return rows[0]?.created ?? 0;
       }),
     );
@@ -160,7 +160,7 @@ export class PostgresGraphStore implements GraphStore {
   async unfollow(followerId: UserId, followeeId: UserId): Promise<boolean> {
     const where = "PostgresGraphStore.unfollow";
     const params = [pgId(followerId, where, "followerId"), pgId(followeeId, where, "followeeId")];
-    const { rows } = await guard(where, () => this.#pool.query<{ removed: number }>(this.#sql.unfollow, params));
+    const { rows } = await guard(where, () => run<{ removed: number }>(this.#pool, this.#sql.unfollow, params));
     return rows[0]?.removed === 1;
   }
 
@@ -171,7 +171,7 @@ export class PostgresGraphStore implements GraphStore {
     const ids = pgIds(followeeIds, where, "followeeIds");
     if (ids.length === 0) return [];
     const { rows } = await guard(where, () =>
-      this.#pool.query<{ id: string }>(this.#sql.isFollowing, [follower, [...new Set(ids)]]),
+      run<{ id: string }>(this.#pool, this.#sql.isFollowing, [follower, [...new Set(ids)]]),
     );
     const followed = new Set(rows.map((row) => row.id));
     return ids.map((id) => followed.has(id));
@@ -181,7 +181,7 @@ export class PostgresGraphStore implements GraphStore {
   async followedAt(followerId: UserId, followeeId: UserId): Promise<number | undefined> {
     const where = "PostgresGraphStore.followedAt";
     const params = [pgId(followerId, where, "followerId"), pgId(followeeId, where, "followeeId")];
-    const { rows } = await guard(where, () => this.#pool.query<{ at: string }>(this.#sql.followedAt, params));
+    const { rows } = await guard(where, () => run<{ at: string }>(this.#pool, this.#sql.followedAt, params));
     return rows[0] === undefined ? undefined : Number(rows[0].at);
   }
 
@@ -189,7 +189,7 @@ export class PostgresGraphStore implements GraphStore {
   async followeeIds(followerId: UserId): Promise<UserId[]> {
     const where = "PostgresGraphStore.followeeIds";
     const follower = pgId(followerId, where, "followerId");
-    const { rows } = await guard(where, () => this.#pool.query<{ id: string }>(this.#sql.followeeIds, [follower]));
+    const { rows } = await guard(where, () => run<{ id: string }>(this.#pool, this.#sql.followeeIds, [follower]));
     return rows.map((row) => row.id);
   }
 
@@ -208,7 +208,7 @@ export class PostgresGraphStore implements GraphStore {
     const where = "PostgresGraphStore.counts";
     const user = pgId(userId, where, "userId");
     const { rows } = await guard(where, () =>
-      this.#pool.query<{ followers: string; following: string }>(this.#sql.counts, [user]),
+      run<{ followers: string; following: string }>(this.#pool, this.#sql.counts, [user]),
     );
     return { followers: Number(rows[0]?.followers ?? 0), following: Number(rows[0]?.following ?? 0) };
   }
@@ -220,7 +220,7 @@ export class PostgresGraphStore implements GraphStore {
     return guard(where, () =>
       inTransaction(this.#pool, async (client) => {
         await this.#lockPair(client, blockerId, blockedId);
-        const { rows } = await client.query<{ added: number }>(this.#sql.block, params);
+        const { rows } = await run<{ added: number }>(client, this.#sql.block, params);
         return rows[0]?.added === 1;
       }),
     );
@@ -230,7 +230,7 @@ export class PostgresGraphStore implements GraphStore {
   async unblock(blockerId: UserId, blockedId: UserId): Promise<boolean> {
     const where = "PostgresGraphStore.unblock";
     const params = [pgId(blockerId, where, "blockerId"), pgId(blockedId, where, "blockedId")];
-    const { rowCount } = await guard(where, () => this.#pool.query(this.#sql.unblock, params));
+    const { rowCount } = await guard(where, () => run(this.#pool, this.#sql.unblock, params));
     return rowCount === 1;
   }
 
@@ -241,7 +241,7 @@ export class PostgresGraphStore implements GraphStore {
     const others = pgIds(otherIds, where, "otherIds");
     if (others.length === 0) return [];
     const { rows } = await guard(where, () =>
-      this.#pool.query<{ id: string }>(this.#sql.blockedEither, [user, [...new Set(others)]]),
+      run<{ id: string }>(this.#pool, this.#sql.blockedEither, [user, [...new Set(others)]]),
     );
     const blocked = new Set(rows.map((row) => row.id));
     return others.map((id) => blocked.has(id));
@@ -251,22 +251,22 @@ export class PostgresGraphStore implements GraphStore {
   async blockedIds(userId: UserId): Promise<UserId[]> {
     const where = "PostgresGraphStore.blockedIds";
     const user = pgId(userId, where, "userId");
-    const { rows } = await guard(where, () => this.#pool.query<{ id: string }>(this.#sql.blockedIds, [user]));
+    const { rows } = await guard(where, () => run<{ id: string }>(this.#pool, this.#sql.blockedIds, [user]));
     return rows.map((row) => row.id);
   }
 
   /** Takes the store's lock shared and the unordered pair's lock exclusively, until the transaction ends. */
   async #lockPair(client: PgPoolClient, a: UserId, b: UserId): Promise<void> {
     const [low, high] = compareIds(a, b) <= 0 ? [a, b] : [b, a];
-    await client.query(this.#sql.lockPair, [lockKey(this.#schema, "graph"), lockKey(this.#schema, "pair", low, high)]);
+    await run(client, this.#sql.lockPair, [lockKey(this.#schema, "graph"), lockKey(this.#schema, "pair", low, high)]);
   }
 
-  async #page(where: string, sql: string, owner: UserId, range: UserPageRange): Promise<UserId[]> {
+  async #page(where: string, sql: PreparedStatement, owner: UserId, range: UserPageRange): Promise<UserId[]> {
     const id = pgId(owner, where, "id");
     const after = range.after === undefined ? null : pgId(range.after, where, "range.after");
     const limit = pgLimit(range.limit);
     if (limit === 0) return [];
-    const { rows } = await guard(where, () => this.#pool.query<{ id: string }>(sql, [id, after, limit]));
+    const { rows } = await guard(where, () => run<{ id: string }>(this.#pool, sql, [id, after, limit]));
     return rows.map((row) => row.id);
   }
 }

@@ -1,7 +1,7 @@
 import type { Id, NotificationRecord, NotificationStore, NotificationType, UserId } from "@feed-engine/core";
 import { FeedError } from "@feed-engine/core";
 import { guard } from "./errors.js";
-import type { PgQueryable } from "./pool.js";
+import { type PgQueryable, type PreparedStatement, preparedAll, run } from "./pool.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
 import { MAX_KEY_BYTES, pgFinite, pgId, pgLimit, pgText } from "./values.js";
 
@@ -57,11 +57,11 @@ function statements(schema: string) {
  */
 export class PostgresNotificationStore implements NotificationStore {
   readonly #pool: PgQueryable;
-  readonly #sql: ReturnType<typeof statements>;
+  readonly #sql: Record<keyof ReturnType<typeof statements>, PreparedStatement>;
 
   constructor(options: PostgresNotificationStoreOptions) {
     this.#pool = options.pool;
-    this.#sql = statements(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresNotificationStore"));
+    this.#sql = preparedAll(statements(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresNotificationStore")));
   }
 
   /** Stores the notification unless one with the same key and an id at least as large is there. */
@@ -82,7 +82,7 @@ export class PostgresNotificationStore implements NotificationStore {
       n.postId === undefined ? null : pgId(n.postId, where, "notification.postId"),
       pgFinite(n.at, where, "notification.at"),
     ];
-    const { rowCount } = await guard(where, () => this.#pool.query(this.#sql.upsert, params));
+    const { rowCount } = await guard(where, () => run(this.#pool, this.#sql.upsert, params));
     return rowCount === 1;
   }
 
@@ -90,7 +90,7 @@ export class PostgresNotificationStore implements NotificationStore {
   async remove(recipientId: UserId, key: string): Promise<boolean> {
     const where = "PostgresNotificationStore.remove";
     const params = [pgId(recipientId, where, "recipientId"), pgText(key, where, "key", MAX_KEY_BYTES)];
-    const { rowCount } = await guard(where, () => this.#pool.query(this.#sql.remove, params));
+    const { rowCount } = await guard(where, () => run(this.#pool, this.#sql.remove, params));
     return rowCount === 1;
   }
 
@@ -102,7 +102,7 @@ export class PostgresNotificationStore implements NotificationStore {
     const limit = pgLimit(range.limit);
     if (limit === 0) return [];
     const { rows } = await guard(where, () =>
-      this.#pool.query<NotificationRow>(this.#sql.list, [recipient, before, limit]),
+      run<NotificationRow>(this.#pool, this.#sql.list, [recipient, before, limit]),
     );
     return rows.map(toRecord);
   }
@@ -111,14 +111,14 @@ export class PostgresNotificationStore implements NotificationStore {
   async markRead(recipientId: UserId, id: Id): Promise<void> {
     const where = "PostgresNotificationStore.markRead";
     const params = [pgId(recipientId, where, "recipientId"), pgId(id, where, "id")];
-    await guard(where, () => this.#pool.query(this.#sql.markRead, params));
+    await guard(where, () => run(this.#pool, this.#sql.markRead, params));
   }
 
   /** The highest id marked read, if any. */
   async readMark(recipientId: UserId): Promise<Id | undefined> {
     const where = "PostgresNotificationStore.readMark";
     const recipient = pgId(recipientId, where, "recipientId");
-    const { rows } = await guard(where, () => this.#pool.query<{ id: string }>(this.#sql.readMark, [recipient]));
+    const { rows } = await guard(where, () => run<{ id: string }>(this.#pool, this.#sql.readMark, [recipient]));
     return rows[0]?.id;
   }
 }

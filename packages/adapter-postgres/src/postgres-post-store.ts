@@ -9,7 +9,7 @@ import {
   type UserId,
 } from "@feed-engine/core";
 import { guard } from "./errors.js";
-import type { PgQueryable } from "./pool.js";
+import { type PgQueryable, type PreparedStatement, preparedAll, run } from "./pool.js";
 import { INSERT_COLUMNS, postColumns, postParams, toPost, toRecord } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
 import { pgId, pgIds, pgLimit, pgMillis } from "./values.js";
@@ -116,11 +116,11 @@ type Row = Record<string, unknown>;
  */
 export class PostgresPostStore implements PostStore {
   readonly #pool: PgQueryable;
-  readonly #sql: ReturnType<typeof statements>;
+  readonly #sql: Record<keyof ReturnType<typeof statements>, PreparedStatement>;
 
   constructor(options: PostgresPostStoreOptions) {
     this.#pool = options.pool;
-    this.#sql = statements(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresPostStore"));
+    this.#sql = preparedAll(statements(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresPostStore")));
   }
 
   /**
@@ -133,9 +133,9 @@ export class PostgresPostStore implements PostStore {
     const [id, authorId, , , , , originalId] = params as [string, string, ...unknown[]];
     return guard(where, async () => {
       for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
-        const { rows } = await this.#pool.query<{ created: number }>(this.#sql.insert, params);
+        const { rows } = await run<{ created: number }>(this.#pool, this.#sql.insert, params);
         if (rows[0]?.created === 1) return { created: true, id };
-        const found = await this.#pool.query<{ id: string }>(this.#sql.existing, [id, originalId, authorId]);
+        const found = await run<{ id: string }>(this.#pool, this.#sql.existing, [id, originalId, authorId]);
         const existing = found.rows[0]?.id;
         if (existing !== undefined) return { created: false, id: existing };
         // The live repost that refused this insert was deleted before it could be read: insert again.
@@ -148,7 +148,7 @@ export class PostgresPostStore implements PostStore {
   async get(id: PostId): Promise<PostRecord | undefined> {
     const where = "PostgresPostStore.get";
     const postId = pgId(id, where, "id");
-    const { rows } = await guard(where, () => this.#pool.query<Row>(this.#sql.get, [postId]));
+    const { rows } = await guard(where, () => run<Row>(this.#pool, this.#sql.get, [postId]));
     return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
@@ -158,7 +158,7 @@ export class PostgresPostStore implements PostStore {
     const wanted = [...new Set(pgIds(ids, where, "ids"))];
     const out = new Map<PostId, HydratedPost>();
     if (wanted.length === 0) return out;
-    const { rows } = await guard(where, () => this.#pool.query<Row>(this.#sql.hydrate, [wanted]));
+    const { rows } = await guard(where, () => run<Row>(this.#pool, this.#sql.hydrate, [wanted]));
     const byId = new Map(rows.map((row) => [row.id as string, row]));
     for (const id of wanted) {
       const row = byId.get(id);
@@ -175,7 +175,7 @@ export class PostgresPostStore implements PostStore {
   async delete(id: PostId): Promise<boolean> {
     const where = "PostgresPostStore.delete";
     const postId = pgId(id, where, "id");
-    const { rows } = await guard(where, () => this.#pool.query<{ deleted: number }>(this.#sql.delete, [postId]));
+    const { rows } = await guard(where, () => run<{ deleted: number }>(this.#pool, this.#sql.delete, [postId]));
     return rows[0]?.deleted === 1;
   }
 
@@ -201,7 +201,7 @@ export class PostgresPostStore implements PostStore {
     const reposters = [...new Set(pgIds(reposterIds, where, "reposterIds"))];
     if (reposters.length === 0) return [];
     const { rows } = await guard(where, () =>
-      this.#pool.query<{ id: string }>(this.#sql.findReposts, [original, reposters]),
+      run<{ id: string }>(this.#pool, this.#sql.findReposts, [original, reposters]),
     );
     return rows.map((row) => row.id);
   }
@@ -210,7 +210,7 @@ export class PostgresPostStore implements PostStore {
   async countByAuthor(authorId: UserId): Promise<number> {
     const where = "PostgresPostStore.countByAuthor";
     const author = pgId(authorId, where, "authorId");
-    const { rows } = await guard(where, () => this.#pool.query<{ posts: string }>(this.#sql.countByAuthor, [author]));
+    const { rows } = await guard(where, () => run<{ posts: string }>(this.#pool, this.#sql.countByAuthor, [author]));
     return Number(rows[0]?.posts ?? 0);
   }
 
@@ -223,7 +223,7 @@ export class PostgresPostStore implements PostStore {
       pgId(like.id, where, "like.id"),
       pgMillis(like.at, where, "like.at"),
     ];
-    const { rows } = await guard(where, () => this.#pool.query<{ added: number }>(this.#sql.like, params));
+    const { rows } = await guard(where, () => run<{ added: number }>(this.#pool, this.#sql.like, params));
     return rows[0]?.added === 1;
   }
 
@@ -231,7 +231,7 @@ export class PostgresPostStore implements PostStore {
   async unlike(userId: UserId, postId: PostId): Promise<boolean> {
     const where = "PostgresPostStore.unlike";
     const params = [pgId(postId, where, "postId"), pgId(userId, where, "userId")];
-    const { rows } = await guard(where, () => this.#pool.query<{ removed: number }>(this.#sql.unlike, params));
+    const { rows } = await guard(where, () => run<{ removed: number }>(this.#pool, this.#sql.unlike, params));
     return rows[0]?.removed === 1;
   }
 
@@ -240,19 +240,19 @@ export class PostgresPostStore implements PostStore {
     const where = "PostgresPostStore.getLike";
     const params = [pgId(postId, where, "postId"), pgId(userId, where, "userId")];
     const { rows } = await guard(where, () =>
-      this.#pool.query<{ user_id: string; post_id: string; id: string; at: string }>(this.#sql.getLike, params),
+      run<{ user_id: string; post_id: string; id: string; at: string }>(this.#pool, this.#sql.getLike, params),
     );
     const row = rows[0];
     return row === undefined ? undefined : { userId: row.user_id, postId: row.post_id, id: row.id, at: Number(row.at) };
   }
 
   /** Runs a newest-first page query: `$1` the author(s), `$2`/`$3` the exclusive bounds, `$4` the limit. */
-  async #page(where: string, sql: string, authors: string | string[], range: IdRange): Promise<PostId[]> {
+  async #page(where: string, sql: PreparedStatement, authors: string | string[], range: IdRange): Promise<PostId[]> {
     const before = range.before === undefined ? null : pgId(range.before, where, "range.before");
     const after = range.after === undefined ? null : pgId(range.after, where, "range.after");
     const limit = pgLimit(range.limit);
     if (limit === 0) return [];
-    const { rows } = await guard(where, () => this.#pool.query<{ id: string }>(sql, [authors, before, after, limit]));
+    const { rows } = await guard(where, () => run<{ id: string }>(this.#pool, sql, [authors, before, after, limit]));
     return rows.map((row) => row.id);
   }
 }

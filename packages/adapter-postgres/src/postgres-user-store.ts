@@ -2,7 +2,7 @@ import type { UserId, UserRecord, UserStore } from "@feed-engine/core";
 import { copyField, copyLines } from "./copy.js";
 import { guard } from "./errors.js";
 import { escapeNul, hasNul, unescapeNul } from "./nul.js";
-import { inTransaction, type PgPool } from "./pool.js";
+import { inTransaction, type PgPool, type PreparedStatement, prepared, run } from "./pool.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
 import {
   MAX_KEY_BYTES,
@@ -76,12 +76,18 @@ export class PostgresUserStore implements UserStore {
   readonly #pool: PgPool;
   readonly #users: string;
   readonly #pulled: string;
+  readonly #getMany: PreparedStatement;
+  readonly #pulledAmong: PreparedStatement;
 
   constructor(options: PostgresUserStoreOptions) {
     const schema = quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresUserStore");
     this.#pool = options.pool;
     this.#users = `${schema}.users`;
     this.#pulled = `${schema}.pulled_authors`;
+    this.#getMany = prepared(`SELECT ${COLUMNS} FROM ${this.#users} WHERE id = ANY($1::bigint[])`);
+    this.#pulledAmong = prepared(
+      `SELECT user_id::text AS user_id FROM ${this.#pulled} WHERE user_id = ANY($1::bigint[])`,
+    );
   }
 
   /** Stores a new user; false, changing nothing, when the id exists or the handle is taken in any case. */
@@ -137,10 +143,7 @@ export class PostgresUserStore implements UserStore {
     const checked = pgIds(ids, where, "ids");
     if (checked.length === 0) return [];
     const rows = await guard(where, async () => {
-      const result = await this.#pool.query<UserRow>(
-        `SELECT ${COLUMNS} FROM ${this.#users} WHERE id = ANY($1::bigint[])`,
-        [[...new Set(checked)]],
-      );
+      const result = await run<UserRow>(this.#pool, this.#getMany, [[...new Set(checked)]]);
       return result.rows;
     });
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -175,12 +178,7 @@ export class PostgresUserStore implements UserStore {
     const where = "PostgresUserStore.pulledAmong";
     const checked = [...new Set(pgIds(ids, where, "ids"))];
     if (checked.length === 0) return [];
-    const { rows } = await guard(where, () =>
-      this.#pool.query<{ user_id: string }>(
-        `SELECT user_id::text AS user_id FROM ${this.#pulled} WHERE user_id = ANY($1::bigint[])`,
-        [checked],
-      ),
-    );
+    const { rows } = await guard(where, () => run<{ user_id: string }>(this.#pool, this.#pulledAmong, [checked]));
     const pulled = new Set(rows.map((row) => row.user_id));
     return checked.filter((id) => pulled.has(id));
   }

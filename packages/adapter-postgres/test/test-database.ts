@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, inject } from "vitest";
 import type {} from "../../../test-support/global-setup.js";
 import { migrate, type PgPool } from "../src/index.js";
+import type { PgQueryConfig } from "../src/pool.js";
 
 /** One pool per test file on the run's database, and fresh migrated schemas that are dropped after the file. */
 export interface TestDatabase {
@@ -50,9 +51,13 @@ export function recordingPool(pool: pg.Pool): { pool: PgPool; statements: string
   return {
     statements,
     pool: {
-      query: async (text, values) => {
-        statements.push(text);
-        return pool.query(text, values);
+      query: async (textOrConfig: string | PgQueryConfig, values?: unknown[]) => {
+        if (typeof textOrConfig === "string") {
+          statements.push(textOrConfig);
+          return pool.query(textOrConfig, values);
+        }
+        statements.push(textOrConfig.text);
+        return pool.query(textOrConfig);
       },
       connect: () => pool.connect(),
     },
