@@ -11,7 +11,9 @@ export { eventBusContract } from "./event-bus-contract.js";
 export { graphStoreContract } from "./graph-store-contract.js";
 export {
   defaultPolicies,
+  type ExternalBus,
   enginePropertySuite,
+  PROPERTY_SUITE_SETTINGS,
   type PropertySuiteOptions,
   type RunStores,
 } from "./model/property-suite.js";

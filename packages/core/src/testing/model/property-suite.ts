@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   createFeedEngine,
+  type EventBus,
   type FanoutPolicy,
   type FeedStores,
   hybrid,
@@ -27,6 +28,16 @@ export interface RunStores {
   close(): Promise<void>;
 }
 
+/**
+ * An event bus whose workers run elsewhere (another process, through a real broker). The suite's engine only
+ * publishes and drains; the workers must run with the same policy, cap, backfill limit and batch size as the suite.
+ */
+export interface ExternalBus {
+  bus: EventBus;
+  /** How many events have been dead-lettered so far (the suite requires none). */
+  deadLetterCount(): Promise<number>;
+}
+
 /** Options of {@link enginePropertySuite}. */
 export interface PropertySuiteOptions {
   /** Runs per policy and property (default FEED_PROPERTY_RUNS, else 1,000). */
@@ -35,15 +46,24 @@ export interface PropertySuiteOptions {
   stores?: (config: { timelineCap: number }) => Promise<RunStores>;
   /** The policies to check; default push-all, pull-all and two hybrids. */
   policies?: Array<[string, () => FanoutPolicy]>;
+  /**
+   * The bus for one policy's runs, with its workers elsewhere; default an in-memory bus per run with the workers in
+   * the engine. Runs share it, one after another: each run ends drained, and `stores` must empty the stores.
+   */
+  bus?: (policyName: string) => ExternalBus;
+  /** Most commands per scenario (default FEED_PROPERTY_COMMANDS, else 100). */
+  maxCommands?: number;
 }
 
 const seed = Number(process.env.FEED_PROPERTY_SEED ?? 20261121);
 const MAX_COMMANDS = Number(process.env.FEED_PROPERTY_COMMANDS ?? 100);
+/** Suite settings that workers in another process must share; see {@link ExternalBus}. */
+export const PROPERTY_SUITE_SETTINGS = { timelineCap: 5, backfillLimit: 3, fanoutBatchSize: 2 } as const;
 const WINDOW_MS = 12 * 3_600_000;
 /** 09:00 UTC, so that clock advances cross the 12:00 notification window boundary. */
 const START = Date.UTC(2026, 0, 1, 9);
 /** Tiny, so trimming, the floor and the fall back to the source of truth are exercised constantly. */
-const TIMELINE_CAP = 5;
+const TIMELINE_CAP = PROPERTY_SUITE_SETTINGS.timelineCap;
 
 /** The four policies the issue names. */
 export const defaultPolicies: Array<[string, () => FanoutPolicy]> = [
@@ -63,19 +83,21 @@ async function run(
   scenario: Scenario,
   exact: boolean,
   makeStores: PropertySuiteOptions["stores"],
+  external: ExternalBus | undefined,
 ): Promise<void> {
   const clock = new ManualClock(START);
   const runStores = makeStores ? await makeStores({ timelineCap: TIMELINE_CAP }) : undefined;
   // Retries are instant; a handler that fails every attempt is an engine bug, checked below.
-  const bus = new MemoryEventBus({ autoDrain: false, sleep: async () => {} });
+  const memoryBus = external ? undefined : new MemoryEventBus({ autoDrain: false, sleep: async () => {} });
   const engine = createFeedEngine({
     clock,
     policy,
-    bus,
+    bus: external?.bus ?? memoryBus,
+    runWorkers: external === undefined,
     timelineCap: TIMELINE_CAP,
     ...(runStores ? { stores: runStores.stores } : {}),
-    backfillLimit: 3,
-    fanoutBatchSize: 2,
+    backfillLimit: PROPERTY_SUITE_SETTINGS.backfillLimit,
+    fanoutBatchSize: PROPERTY_SUITE_SETTINGS.fanoutBatchSize,
     notificationWindowMs: WINDOW_MS,
   });
   const world: World = { engine, model: createModel(), clock, windowMs: WINDOW_MS, exact };
@@ -89,7 +111,8 @@ async function run(
     }
     for (const command of scenario.commands) await runCommand(world, command);
     await engine.drain();
-    expect(bus.deadLetters, "no event handler failed for good").toEqual([]);
+    if (memoryBus) expect(memoryBus.deadLetters, "no event handler failed for good").toEqual([]);
+    else expect(await external?.deadLetterCount(), "no event handler failed for good").toBe(0);
     // Once drained, every reader's home timeline and notifications have converged on the oracle. Without draining
     // in between, a read mark may have been set before older notifications arrived, so `read` is compared in A only.
     for (const user of world.model.users) {
@@ -108,16 +131,21 @@ async function run(
  */
 export function enginePropertySuite(label: string, options: PropertySuiteOptions = {}): void {
   const numRuns = options.numRuns ?? Number(process.env.FEED_PROPERTY_RUNS ?? 1000);
-  console.log(`feed-engine property tests (${label}): seed ${seed}, ${numRuns} runs per policy and property`);
-  const check = (exact: boolean, makePolicy: () => FanoutPolicy) =>
+  const maxCommands = options.maxCommands ?? MAX_COMMANDS;
+  console.log(
+    `feed-engine property tests (${label}): seed ${seed}, ${numRuns} runs per policy and property, ` +
+      `up to ${maxCommands} commands each`,
+  );
+  const check = (exact: boolean, makePolicy: () => FanoutPolicy, external: ExternalBus | undefined) =>
     fc.assert(
-      fc.asyncProperty(scenarios({ undrained: !exact, maxCommands: MAX_COMMANDS }), (scenario) =>
-        run(makePolicy(), scenario, exact, options.stores),
+      fc.asyncProperty(scenarios({ undrained: !exact, maxCommands }), (scenario) =>
+        run(makePolicy(), scenario, exact, options.stores, external),
       ),
       { seed, numRuns },
     );
-  describe.each(options.policies ?? defaultPolicies)(`${label}, policy %s`, (_name, makePolicy) => {
-    it("A: after draining, every page equals the oracle", () => check(true, makePolicy), 1_800_000);
-    it("B: without draining, every read is safe", () => check(false, makePolicy), 1_800_000);
+  describe.each(options.policies ?? defaultPolicies)(`${label}, policy %s`, (name, makePolicy) => {
+    const external = options.bus?.(name);
+    it("A: after draining, every page equals the oracle", () => check(true, makePolicy, external), 1_800_000);
+    it("B: without draining, every read is safe", () => check(false, makePolicy, external), 1_800_000);
   });
 }
