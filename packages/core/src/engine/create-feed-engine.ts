@@ -357,6 +357,10 @@ class Engine implements FeedEngine {
 
   // ---- lifecycle ----
 
+  async ready(): Promise<void> {
+    await this.#ready;
+  }
+
   async drain(): Promise<void> {
     if (!this.bus.drain) {
       throw new FeedError("UNAVAILABLE", "this event bus runs its handlers elsewhere and cannot be drained in-process");

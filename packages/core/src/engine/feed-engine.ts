@@ -103,8 +103,13 @@ export interface FeedEngine {
   /** Imports follow edges without events or backfill; for seeding before any posts exist. */
   importFollows(edges: Iterable<readonly [UserId, UserId]>): Promise<ImportResult>;
 
-  /** Runs every pending event handler (in-process buses only). */
+  /**
+   * Waits until every event published so far has been handled: an in-process bus runs the pending handlers; a bus
+   * with workers elsewhere (Kafka) waits for their consumer groups. `UNAVAILABLE` when the bus cannot tell.
+   */
   drain(): Promise<void>;
+  /** Resolves once the workers this engine runs (if any) are subscribed to the bus; rejects if subscribing failed. */
+  ready(): Promise<void>;
   /** Stops the engine's subscriptions and closes what it created. Idempotent. */
   close(): Promise<void>;
 }
