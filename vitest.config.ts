@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^@feed-engine\/core$/, replacement: src("./packages/core/src/index.ts") },
       { find: /^@feed-engine\/adapter-redis$/, replacement: src("./packages/adapter-redis/src/index.ts") },
       { find: /^@feed-engine\/adapter-postgres$/, replacement: src("./packages/adapter-postgres/src/index.ts") },
+      { find: /^@feed-engine\/adapter-kafka$/, replacement: src("./packages/adapter-kafka/src/index.ts") },
+      { find: /^@feed-engine\/adapter-cassandra$/, replacement: src("./packages/adapter-cassandra/src/index.ts") },
     ],
   },
   test: {

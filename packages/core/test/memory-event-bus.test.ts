@@ -6,15 +6,29 @@ import { eventBusContract } from "../src/testing/event-bus-contract.js";
 
 const instant = async () => {};
 
-eventBusContract("MemoryEventBus", () => new MemoryEventBus({ sleep: instant }), { drain: true, deadLetters: true });
-eventBusContract("MemoryEventBus (autoDrain off)", () => new MemoryEventBus({ autoDrain: false, sleep: instant }), {
+// The contract runs with keepGroups, so that its restart tests apply; without it the bus differs only in dropping a
+// group's queue when its last member leaves (tested below).
+eventBusContract("MemoryEventBus (keepGroups)", () => new MemoryEventBus({ keepGroups: true, sleep: instant }), {
   drain: true,
   deadLetters: true,
+  durableGroups: true,
+  abort: true,
 });
-eventBusContract("MemoryEventBus (polled)", () => new MemoryEventBus({ sleep: instant }), {
-  drain: false,
-  deadLetters: true,
-});
+eventBusContract(
+  "MemoryEventBus (keepGroups, autoDrain off)",
+  () => new MemoryEventBus({ keepGroups: true, autoDrain: false, sleep: instant }),
+  { drain: true, deadLetters: true, durableGroups: true, abort: true },
+);
+eventBusContract(
+  "MemoryEventBus (keepGroups, polled)",
+  () => new MemoryEventBus({ keepGroups: true, sleep: instant }),
+  {
+    drain: false,
+    deadLetters: true,
+    durableGroups: true,
+    abort: true,
+  },
+);
 
 let n = 0;
 function event(authorId = "1"): PostCreated {
@@ -135,6 +149,45 @@ describe("MemoryEventBus", () => {
     await sub.close();
     expect(bus.pending).toBe(0);
     await bus.drain();
+  });
+
+  it("with keepGroups, a group keeps its queue without members and its next member resumes it", async () => {
+    const bus = new MemoryEventBus({ keepGroups: true, sleep: instant });
+    const first: string[] = [];
+    const sub = await bus.subscribe("g", async (e) => void first.push(e.id));
+    await sub.close();
+    const e1 = event();
+    const e2 = event();
+    await bus.publish([e1, e2]);
+    await bus.drain();
+    expect(bus.pending).toBe(2);
+    const second: string[] = [];
+    await bus.subscribe("g", async (e) => void second.push(e.id));
+    await bus.drain();
+    expect(first).toEqual([]);
+    expect(second).toEqual([e1.id, e2.id]);
+    expect(bus.pending).toBe(0);
+  });
+
+  it("abort abandons the event in hand without waiting: it goes to the next member, and the attempt does not count", async () => {
+    const bus = new MemoryEventBus({ maxAttempts: 1, sleep: instant });
+    let started = false;
+    const stuck = await bus.subscribe("g", async () => {
+      started = true;
+      await new Promise(() => {});
+    });
+    const other: string[] = [];
+    await bus.subscribe("g", async (e) => void other.push(e.id));
+    const e = event();
+    await bus.publish([e]);
+    await delay(10);
+    expect(started).toBe(true);
+    await stuck.abort!();
+    await stuck.close();
+    await bus.drain();
+    expect(other).toEqual([e.id]);
+    expect(bus.deadLetters).toEqual([]);
+    await bus.close();
   });
 
   it("subscription close waits for the event being handled", async () => {

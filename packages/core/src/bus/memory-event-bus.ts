@@ -15,12 +15,20 @@ export interface MemoryEventBusOptions {
   random?: () => number;
   /** Waits `ms` milliseconds; inject `async () => {}` to make retries instant in tests. Default: a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Keep a group's queue when its last member leaves, so its next member resumes where the group stopped (as a Kafka
+   * consumer group does). Default false: the group and its queue are dropped.
+   */
+  keepGroups?: boolean;
 }
 
 /** One subscriber of a group. */
 interface Member {
   handler: EventHandler;
 }
+
+/** What an attempt settles with when its member was aborted: it does not count, and the event goes to another. */
+const ABORTED = Symbol("aborted");
 
 /** A consumer group: its own queue of events, handled one at a time in publish order by one of its members. */
 interface Group {
@@ -34,7 +42,7 @@ interface Group {
   running: boolean;
   stopped: boolean;
   /** The attempt in progress, so a closing member can wait for it. Never rejects. */
-  current: { member: Member; done: Promise<unknown> } | undefined;
+  current: { member: Member; done: Promise<Failure | typeof ABORTED>; abandon: () => void } | undefined;
   /** Ends the retry wait in progress (when the group stops). */
   wake: (() => void) | undefined;
 }
@@ -49,7 +57,8 @@ type Failure = { error: unknown } | undefined;
  * publish order (so events with one key are trivially in order). Subscribing again to a group adds a member: each
  * event then goes to one member, in turn, as in a Kafka consumer group. A failing event is retried in place (the
  * group waits, like a Kafka partition) and dead-lettered after `maxAttempts`. Closing the last member of a group
- * forgets the group and its queue.
+ * forgets the group and its queue, unless `keepGroups` is set. Aborting a member abandons the attempt it was making:
+ * the event goes to the group's next member (when it has one).
  *
  * Do not await `close()` (of the bus or of a subscription) from inside a handler: it waits for that handler.
  */
@@ -63,6 +72,7 @@ export class MemoryEventBus implements EventBus {
   readonly #retry: RetryPolicy;
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #keepGroups: boolean;
   #scheduled = false;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -80,6 +90,7 @@ export class MemoryEventBus implements EventBus {
     this.#retry = options.retry ?? exponentialBackoff();
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? ((ms) => this.#timer(ms));
+    this.#keepGroups = options.keepGroups ?? false;
   }
 
   /** Events that failed every attempt, oldest first. */
@@ -101,14 +112,7 @@ export class MemoryEventBus implements EventBus {
     // One frozen copy per event, shared by the groups: no handler or caller can change what another one sees.
     const copies = events.map((event) => Object.freeze({ ...event }));
     for (const group of this.#groups.values()) for (const event of copies) group.queue.push(event);
-    if (this.#runners.size > 0) this.#startRunners();
-    if (this.#autoDrain && !this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        void this.#drainAll();
-      });
-    }
+    this.#kick();
   }
 
   /** Adds a member to consumer group `group`; it receives the events published from now on. */
@@ -134,9 +138,14 @@ export class MemoryEventBus implements EventBus {
     }
     const member: Member = { handler };
     entry.members.push(member);
+    // A kept group may hold events from before this member joined.
+    if (entry.head < entry.queue.length) this.#kick();
     const joined = entry;
     let closing: Promise<void> | undefined;
-    return { close: () => (closing ??= this.#leave(joined, member)) };
+    return {
+      close: () => (closing ??= this.#leave(joined, member)),
+      abort: () => (closing ??= this.#abort(joined, member)),
+    };
   }
 
   /**
@@ -180,14 +189,37 @@ export class MemoryEventBus implements EventBus {
   }
 
   async #leave(group: Group, member: Member): Promise<void> {
+    const current = group.current;
+    this.#remove(group, member);
+    if (current?.member === member) await current.done;
+  }
+
+  async #abort(group: Group, member: Member): Promise<void> {
+    const current = group.current;
+    this.#remove(group, member);
+    if (current?.member === member) current.abandon();
+  }
+
+  /** Takes a member out of its group; the group stops with its last member unless groups are kept. */
+  #remove(group: Group, member: Member): void {
     const at = group.members.indexOf(member);
     if (at >= 0) group.members.splice(at, 1);
-    const current = group.current;
-    if (group.members.length === 0) {
+    if (group.members.length === 0 && !this.#keepGroups) {
       stop(group);
       if (this.#groups.get(group.name) === group) this.#groups.delete(group.name);
     }
-    if (current?.member === member) await current.done;
+  }
+
+  /** Starts the runners (when some are running) and schedules a drain (with autoDrain) for newly runnable events. */
+  #kick(): void {
+    if (this.#runners.size > 0) this.#startRunners();
+    if (this.#autoDrain && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        void this.#drainAll();
+      });
+    }
   }
 
   async #drainAll(): Promise<void> {
@@ -200,7 +232,7 @@ export class MemoryEventBus implements EventBus {
 
   #startRunners(): void {
     for (const group of this.#groups.values()) {
-      if (group.running || group.head >= group.queue.length) continue;
+      if (group.running || group.head >= group.queue.length || group.members.length === 0) continue;
       group.running = true;
       const runner: Promise<void> = this.#run(group).finally(() => {
         group.running = false;
@@ -215,13 +247,18 @@ export class MemoryEventBus implements EventBus {
     await null; // handlers never run inside the call that started the runner (publish or drain)
     while (!group.stopped && group.head < group.queue.length) {
       const event = group.queue[group.head]!;
-      for (let attempts = 1; ; attempts++) {
+      for (let attempts = 1; ; ) {
         const member = group.members[group.turn++ % group.members.length];
         if (member === undefined || group.stopped) return;
-        const done = attempt(member.handler, event);
-        group.current = { member, done };
+        let abandon = () => {};
+        const done = new Promise<Failure | typeof ABORTED>((resolve) => {
+          abandon = () => resolve(ABORTED);
+          attempt(member.handler, event).then(resolve);
+        });
+        group.current = { member, done, abandon };
         const failure = await done;
         group.current = undefined;
+        if (failure === ABORTED) continue;
         if (failure === undefined) break;
         if (attempts >= this.#maxAttempts) {
           this.#deadLetters.push({ group: group.name, event, attempts, error: messageOf(failure.error) });
@@ -229,6 +266,7 @@ export class MemoryEventBus implements EventBus {
         }
         await this.#pause(group, attempts);
         if (group.stopped) return;
+        attempts++;
       }
       if (group.stopped) return;
       group.head++;

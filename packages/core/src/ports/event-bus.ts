@@ -7,6 +7,12 @@ export type EventHandler = (event: FeedEvent) => Promise<void>;
 export interface Subscription {
   /** Stops delivering; an event being handled is finished first. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Stops delivering at once, as if the consumer had died: the event being handled is neither awaited nor
+   * acknowledged, so the group gets it (and whatever else this member had not acknowledged) again. For a worker that
+   * must stop before a deadline, and for tests of redelivery. Optional; after it, `close()` does nothing more.
+   */
+  abort?(): Promise<void>;
 }
 
 /** An event that failed every attempt. */
@@ -26,7 +32,10 @@ export interface EventBus {
   publish(events: readonly FeedEvent[]): Promise<void>;
   /** Delivers every event published from now on to `handler`, as consumer group `group`. */
   subscribe(group: string, handler: EventHandler): Promise<Subscription>;
-  /** Runs everything pending until the bus is idle (in-process buses only; for tests, demos and benchmarks). */
+  /**
+   * Waits until everything published so far has been handled, for tests, demos and benchmarks. An in-process bus runs
+   * its handlers itself; a bus whose workers run elsewhere waits for them (e.g. for its consumer groups to commit).
+   */
   drain?(): Promise<void>;
   /** Stops every subscription and releases resources. Idempotent. */
   close(): Promise<void>;
