@@ -143,7 +143,7 @@ try {
   await bus.close();
   await kafkaCleanup(admin, config.kafka.prefix).catch(() => {});
   await admin.disconnect();
-  await emptyStores(pool, config, opened).catch(() => {});
+  await emptyStores(pool, config.postgres.schema, opened).catch(() => {});
   await pool.query(`DROP SCHEMA IF EXISTS ${config.postgres.schema} CASCADE`);
   await pool.end();
   await opened.close();

@@ -1,11 +1,9 @@
 import type { Admin } from "kafkajs";
 import type pg from "pg";
 import type { OpenStores } from "./open-stores.js";
-import type { WorkerConfig } from "./worker-config.js";
 
-/** Empties every table of the config's schema (but the migration log) and deletes its Redis keys. */
-export async function emptyStores(pool: pg.Pool, config: WorkerConfig, opened: OpenStores): Promise<void> {
-  const { schema } = config.postgres;
+/** Empties every table of `schema` (but the migration log) and deletes the stores' Redis keys. */
+export async function emptyStores(pool: pg.Pool, schema: string, opened: OpenStores): Promise<void> {
   const { rows } = await pool.query<{ tablename: string }>(
     "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'",
     [schema],
