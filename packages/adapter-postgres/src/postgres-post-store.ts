@@ -8,15 +8,19 @@ import {
   type PostStore,
   type UserId,
 } from "@feed-engine/core";
+import { copyLines } from "./copy.js";
 import { guard } from "./errors.js";
-import { type PgQueryable, type PreparedStatement, preparedAll, run } from "./pool.js";
+import { inTransaction, type PgPool, type PgQueryable, type PreparedStatement, preparedAll, run } from "./pool.js";
+import { postCopyLine } from "./post-copy-line.js";
 import { INSERT_COLUMNS, postColumns, postParams, toPost, toRecord } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
-import { pgId, pgIds, pgLimit, pgMillis } from "./values.js";
+import { pgId, pgIds, pgLimit, pgList, pgMillis } from "./values.js";
 
 /** Options for {@link PostgresPostStore}. */
 export interface PostgresPostStoreOptions {
-  /** A `pg.Pool` (or a `pg.Client`): every method is one statement. The caller owns it and ends it. */
+  /**
+   * A `pg.Pool` (or a `pg.Client`: every method but `insertMany` is one statement). The caller owns it and ends it.
+   */
   pool: PgQueryable;
   /** Schema migrated with `migrate` (default `"feed_engine"`). */
   schema?: string;
@@ -85,6 +89,21 @@ function statements(schema: string) {
       WHERE repost_of_post_id = $1 AND author_id = ANY($2::bigint[]) AND NOT deleted
       ORDER BY p.id`,
     countByAuthor: `SELECT posts::text AS posts FROM ${postCounts} WHERE author_id = $1`,
+    // insertMany, after the COPY into pg_temp.feed_engine_post_import: rows in id order (equal ids in the order given)
+    // so the first of two posts with one id, and the lowest id of two live reposts of one original by one author, win
+    // as one-by-one inserts in id order would; counters move per author in ascending author_id order, the lock order
+    // every counter write uses, so concurrent loads cannot deadlock on them.
+    insertMany: `WITH inserted AS (
+        INSERT INTO ${posts} (${INSERT_COLUMNS})
+        SELECT ${INSERT_COLUMNS} FROM pg_temp.feed_engine_post_import ORDER BY id, ord
+        ON CONFLICT DO NOTHING
+        RETURNING author_id, deleted
+      ), counted AS (
+        INSERT INTO ${postCounts} AS c (author_id, posts)
+        SELECT author_id, count(*) FROM inserted WHERE NOT deleted GROUP BY author_id ORDER BY author_id
+        ON CONFLICT (author_id) DO UPDATE SET posts = c.posts + excluded.posts
+      )
+      SELECT count(*)::int AS created FROM inserted`,
     like: `WITH added AS (
         INSERT INTO ${likes} (post_id, user_id, id, at) VALUES ($1, $2, $3, $4)
         ON CONFLICT DO NOTHING
@@ -111,8 +130,8 @@ type Row = Record<string, unknown>;
  * {@link PostStore} on PostgreSQL. Posts live in `posts` (deleted ones flagged); `posts_author_live (author_id, id
  * DESC) WHERE NOT deleted` serves author timelines and the pull path; a partial unique index keeps one live repost per
  * (author, original) so a concurrent second repost returns the first; post and like counters are updated in the same
- * statement as the rows they count. Every method is one statement (`insert` reads back what blocked it), so the store
- * takes any queryable: a pool or a client.
+ * statement as the rows they count. Every method but `insertMany` is one statement (`insert` reads back what blocked
+ * it), so the store takes any queryable: a pool or a client; `insertMany` (COPY, for seeding) needs a pool.
  */
 export class PostgresPostStore implements PostStore {
   readonly #pool: PgQueryable;
@@ -142,6 +161,42 @@ export class PostgresPostStore implements PostStore {
       }
       throw new FeedError("UNAVAILABLE", `${where}: the author's repost kept changing concurrently; retry the call`);
     });
+  }
+
+  /**
+   * Stores many posts for seeding: one COPY into a temporary table and one `INSERT ... SELECT ... ON CONFLICT DO
+   * NOTHING` that also moves the authors' counters, in one transaction. Skips what {@link insert} would refuse (an id
+   * stored already or earlier in the call; a second live repost of one original by one author), taking the posts in
+   * id order. Every record is checked first, as `insert` checks it, so a bad one writes nothing (`VALIDATION`). Needs
+   * a `pg.Pool` (COPY and the transaction run on one pooled connection). Returns how many posts were stored.
+   */
+  async insertMany(posts: readonly PostRecord[]): Promise<number> {
+    const where = "PostgresPostStore.insertMany";
+    const lines = pgList(posts, where, "posts").map((post, i) =>
+      postCopyLine(i, postParams(post as PostRecord, `${where} (posts[${i}])`)),
+    );
+    if (lines.length === 0) return 0;
+    const pool = this.#pool as Partial<PgPool>;
+    if (typeof pool.connect !== "function") {
+      const message = `${where}: needs a pg.Pool (COPY runs on a pooled connection); the pool given has no connect()`;
+      throw new FeedError("VALIDATION", message, { field: "pool" });
+    }
+    return guard(where, () =>
+      inTransaction(pool as PgPool, async (client) => {
+        await client.query(
+          `CREATE TEMPORARY TABLE feed_engine_post_import (
+             ord integer NOT NULL, id bigint NOT NULL, author_id bigint NOT NULL, text text NOT NULL,
+             created_at bigint NOT NULL, reply_to_post_id bigint, reply_to_author_id bigint, repost_of_post_id bigint,
+             repost_of_author_id bigint, mentions bigint[] NOT NULL, media text[] NOT NULL, deleted boolean NOT NULL,
+             nul_escaped boolean NOT NULL
+           ) ON COMMIT DROP`,
+        );
+        await copyLines(client, "COPY pg_temp.feed_engine_post_import FROM STDIN", lines);
+        // Unnamed: a plan cached on the connection would outlive the temporary table it reads.
+        const { rows } = await client.query<{ created: number }>(this.#sql.insertMany.text);
+        return rows[0]?.created ?? 0;
+      }),
+    );
   }
 
   /** One post as stored, deleted or not. */

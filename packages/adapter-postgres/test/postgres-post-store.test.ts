@@ -1,7 +1,7 @@
 import type { PostRecord } from "@feed-engine/core";
 import { postStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
-import { PostgresPostStore } from "../src/index.js";
+import { type PgQueryable, PostgresPostStore } from "../src/index.js";
 import { codeOf, recordingPool, testDatabase } from "./test-database.js";
 
 const db = testDatabase();
@@ -131,5 +131,106 @@ describe("PostgresPostStore", () => {
     expect(await codeOf(() => store.insert({ ...post("1", "1"), createdAt: 1.5 }))).toBe("VALIDATION");
     expect(await codeOf(() => store.insert({ ...post("1", "1"), media: Array(1001).fill("x") }))).toBe("VALIDATION");
     expect(await store.get("1")).toBeUndefined();
+  });
+
+  describe("insertMany", () => {
+    it("writes the same rows as insert, NUL escaped and flagged, hostile array elements intact", async () => {
+      const schema = await db.freshSchema();
+      const store = new PostgresPostStore({ pool: db.pool, schema });
+      const hostile = ['"', "\\", "\\0", "a\u0000b", "\u0000\\", "{x,y}", "NULL", "a,b", "\\N", "\t\n\r", " ", ""];
+      const make = (base: number) =>
+        hostile.map((text, i) => ({
+          ...post(String(base + i), "1", text),
+          media: [text, `${text}"${text}`, "NULL"],
+          mentions: ["2", "9223372036854775807"],
+          ...(i % 3 === 0 ? { replyTo: { postId: "5", authorId: "6" } } : {}),
+          ...(i % 3 === 1 ? { repostOf: { postId: String(base + 1000 + i), authorId: "6" } } : {}),
+        }));
+      const one = make(100);
+      for (const p of one) await store.insert(p);
+      const many = make(200);
+      expect(await store.insertMany(many)).toBe(many.length);
+      const { rows } = await db.pool.query(
+        `SELECT id::int - 100 AS k, author_id, text, created_at, reply_to_post_id, reply_to_author_id,
+           repost_of_post_id - id AS repost_offset, repost_of_author_id, mentions::text[] AS mentions, media, deleted,
+           nul_escaped
+         FROM "${schema}".posts ORDER BY id`,
+      );
+      const byInsert = rows.filter((r: { k: number }) => r.k < 100);
+      const byInsertMany = rows
+        .filter((r: { k: number }) => r.k >= 100)
+        .map((r: { k: number }) => ({ ...r, k: r.k - 100 }));
+      expect(byInsertMany).toEqual(byInsert);
+      expect(rows.filter((r: { nul_escaped: boolean }) => r.nul_escaped)).toHaveLength(4);
+      for (const p of many) expect(await store.get(p.id)).toEqual(p);
+      expect(await store.countByAuthor("1")).toBe(2 * hostile.length);
+    });
+
+    it("keeps counters exact and repost uniqueness under concurrent loads and inserts", async () => {
+      const schema = await db.freshSchema();
+      const store = new PostgresPostStore({ pool: db.pool, schema });
+      const original = post("1", "100");
+      await store.insert(original);
+      const batches = Array.from({ length: 4 }, (_, b) =>
+        Array.from({ length: 2_000 }, (_, i) => post(String(10_000 + i * 4 + b), String(i % 50))),
+      );
+      // Every batch also reposts the original as users 0-49, and overlaps the next batch's ids by 100.
+      batches.forEach((batch, b) => {
+        for (let u = 0; u < 50; u++) batch.push(repost(String(100_000 + b * 100 + u), String(u), original));
+        batch.push(...batches[(b + 1) % 4]!.slice(0, 100));
+      });
+      const singles = Array.from({ length: 100 }, (_, i) => repost(String(200_000 + i), String(i % 60), original));
+      const results = await Promise.all([
+        ...batches.map((batch) => store.insertMany(batch)),
+        ...singles.map((r) => store.insert(r)),
+      ]);
+      const created = (results.slice(0, 4) as number[]).reduce((a, b) => a + b, 0);
+      const singleCreated = (results.slice(4) as { created: boolean }[]).filter((r) => r.created).length;
+      expect(created + singleCreated).toBe(8_000 + 60);
+      for (let u = 0; u < 60; u++) expect(await store.findReposts("1", [String(u)])).toHaveLength(1);
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${schema}".posts`);
+      expect(rows[0].n).toBe(1 + 8_000 + 60);
+      for (let u = 0; u < 60; u++) {
+        const author = String(u);
+        const live = (await store.byAuthor(author, { limit: 10_000 })).length;
+        expect(await store.countByAuthor(author)).toBe(live);
+        expect(live).toBe(u < 50 ? 8_000 / 50 + 1 : 1);
+      }
+    });
+
+    it("refuses a queryable without connect with VALIDATION, and checks records first", async () => {
+      const schema = await db.freshSchema();
+      const clientOnly = { query: db.pool.query.bind(db.pool) } as unknown as PgQueryable;
+      const store = new PostgresPostStore({ pool: clientOnly, schema });
+      expect(await codeOf(() => store.insertMany([post("1", "1")]))).toBe("VALIDATION");
+      expect(await store.insertMany([])).toBe(0);
+      const pooled = new PostgresPostStore({ pool: db.pool, schema });
+      const tooLong = { ...post("2", "1"), media: ["x".repeat(70_000)] };
+      expect(await codeOf(() => pooled.insertMany([post("3", "1"), tooLong]))).toBe("VALIDATION");
+      expect(await codeOf(() => pooled.insertMany([post("3", "1"), post("9223372036854775808", "1")]))).toBe(
+        "VALIDATION",
+      );
+      expect(await pooled.get("3")).toBeUndefined();
+      expect(await pooled.countByAuthor("1")).toBe(0);
+    });
+
+    it("loads 50,000 posts in batches of 10,000", async () => {
+      const store = await freshStore();
+      const started = performance.now();
+      let created = 0;
+      for (let b = 0; b < 5; b++) {
+        const batch = Array.from({ length: 10_000 }, (_, i) => {
+          const n = b * 10_000 + i;
+          return post(String(1_000_000_000_000_000_000n + BigInt(n)), String(1 + (n % 5_000)));
+        });
+        created += await store.insertMany(batch);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `insertMany: 50,000 posts in ${(seconds * 1000).toFixed(0)} ms (${Math.round(50_000 / seconds)} posts/s)`,
+      );
+      expect(created).toBe(50_000);
+      expect(await store.countByAuthor("5000")).toBe(10);
+    });
   });
 });

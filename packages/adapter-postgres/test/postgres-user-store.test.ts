@@ -1,4 +1,4 @@
-import type { UserRecord } from "@feed-engine/core";
+import { createFeedEngine, MemoryUserStore, type UserRecord } from "@feed-engine/core";
 import { userStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
 import { PostgresUserStore } from "../src/index.js";
@@ -62,6 +62,44 @@ describe("PostgresUserStore", () => {
     expect(await store.getByHandle("éMILE")).toBeUndefined();
     expect((await store.getByHandle("ÉMILE"))?.id).toBe("1");
     expect(await store.create(user("2", "émile"))).toBe(true);
+  });
+
+  it("imports users through createMany with the same counts as one by one (engine.importUsers)", async () => {
+    const rows = [
+      { id: "1", handle: "alice" },
+      { id: "2", handle: "ALICE" },
+      { id: "3", handle: "bob" },
+      { id: "3", handle: "BOB" },
+      { id: "3", handle: "carol" },
+      { id: "4", handle: "carol" },
+      { id: "10", handle: "old_Name" },
+      { id: "11", handle: "taken_elsewhere" },
+      { id: "12", handle: "Existing" },
+      { id: "x", handle: "bad_id" },
+      { id: "13", handle: "erin", displayName: "tab\there" },
+    ];
+    const seed = [user("10", "OLD_name"), user("99", "taken_elsewhere"), user("12", "other")];
+    const pgStore = await freshStore();
+    const memory = new MemoryUserStore();
+    for (const u of seed) {
+      await pgStore.create(u);
+      await memory.create(u);
+    }
+    const viaPg = createFeedEngine({ stores: { users: pgStore } });
+    const viaMemory = createFeedEngine({ stores: { users: memory } });
+    try {
+      const counts = await viaPg.importUsers(rows);
+      expect(counts).toEqual({ imported: 4, existing: 2, rejected: 5 });
+      expect(await viaMemory.importUsers(rows)).toEqual(counts);
+      const ids = ["1", "2", "3", "4", "10", "11", "12", "13"];
+      expect((await pgStore.getMany(ids)).map((u) => u?.handle)).toEqual(
+        (await memory.getMany(ids)).map((u) => u?.handle),
+      );
+      expect(await viaPg.importUsers(rows)).toEqual({ imported: 0, existing: 6, rejected: 5 });
+    } finally {
+      await viaPg.close();
+      await viaMemory.close();
+    }
   });
 
   describe("createMany", () => {

@@ -1,5 +1,6 @@
 import type { Post, PostRecord, PostRef } from "../domain/types.js";
-import { compareIds, type PostId, type UserId } from "../ids/id.js";
+import { FeedError } from "../errors/feed-error.js";
+import { compareIds, isId, type PostId, type UserId } from "../ids/id.js";
 import type { HydratedPost, IdRange, LikeRecord, PostStore } from "../ports/post-store.js";
 import { partitionPoint } from "./partition-point.js";
 
@@ -42,6 +43,43 @@ function copyRecord(post: PostRecord): PostRecord {
   if (post.replyTo !== undefined) copy.replyTo = copyRef(post.replyTo);
   if (post.repostOf !== undefined) copy.repostOf = copyRef(post.repostOf);
   return copy;
+}
+
+function invalid(field: string, message: string): FeedError {
+  return new FeedError("VALIDATION", `MemoryPostStore.insertMany: ${field} ${message}`, { field });
+}
+
+function checkId(value: unknown, field: string): void {
+  if (!isId(value)) throw invalid(field, "must be a decimal id string from 0 to 2^63-1");
+}
+
+function checkRef(ref: unknown, field: string): void {
+  if (ref === undefined) return;
+  if (typeof ref !== "object" || ref === null) throw invalid(field, "must be { postId, authorId }");
+  checkId((ref as PostRef).postId, `${field}.postId`);
+  checkId((ref as PostRef).authorId, `${field}.authorId`);
+}
+
+/**
+ * Checks the shape of a record before a bulk write: the checks every backend agrees on (ids, integer times, arrays of
+ * ids and strings), so a record one adapter refuses is not silently kept by the reference store.
+ */
+function checkRecord(post: PostRecord, field: string): void {
+  if (typeof post !== "object" || post === null) throw invalid(field, "must be a post record");
+  checkId(post.id, `${field}.id`);
+  checkId(post.authorId, `${field}.authorId`);
+  if (typeof post.text !== "string") throw invalid(`${field}.text`, "must be a string");
+  if (!Number.isSafeInteger(post.createdAt)) throw invalid(`${field}.createdAt`, "must be an integer (ms)");
+  checkRef(post.replyTo, `${field}.replyTo`);
+  checkRef(post.repostOf, `${field}.repostOf`);
+  if (!Array.isArray(post.mentions)) throw invalid(`${field}.mentions`, "must be an array of ids");
+  post.mentions.forEach((id, i) => {
+    checkId(id, `${field}.mentions[${i}]`);
+  });
+  if (!Array.isArray(post.media) || !post.media.every((url) => typeof url === "string")) {
+    throw invalid(`${field}.media`, "must be an array of strings");
+  }
+  if (typeof post.deleted !== "boolean") throw invalid(`${field}.deleted`, "must be a boolean");
 }
 
 function copyLike(like: LikeRecord): LikeRecord {
@@ -102,7 +140,8 @@ class RunHeap {
 /**
  * The embedded {@link PostStore}. Every post stays in a `Map` by id (deleted ones flagged); each author has an
  * ascending array of live post ids (appends are the common case, since Snowflake ids grow); live reposts are indexed
- * by original and reposter; likes sit in a `Map` per post. Records are copied on the way in and out.
+ * by original and reposter; likes sit in a `Map` per post. Records are copied on the way in and out. `insertMany` is
+ * the same insert in a loop, after a shape check of every record.
  */
 export class MemoryPostStore implements PostStore {
   readonly #posts = new Map<PostId, PostRecord>();
@@ -117,24 +156,24 @@ export class MemoryPostStore implements PostStore {
    * that repost. An id that is already stored also writes nothing (`created: false`), so a retried insert is harmless.
    */
   async insert(post: PostRecord): Promise<{ created: boolean; id: PostId }> {
-    if (this.#posts.has(post.id)) return { created: false, id: post.id };
-    const original = post.repostOf?.postId;
-    if (original !== undefined && !post.deleted) {
-      const existing = this.#reposts.get(original)?.get(post.authorId);
-      if (existing !== undefined) return { created: false, id: existing };
+    return this.#insert(post);
+  }
+
+  /**
+   * Checks every record, then stores them as {@link insert} would, in ascending id order (equal ids in the order
+   * given), so the lowest id wins among reposts of one original by one author. Returns how many were stored.
+   */
+  async insertMany(posts: readonly PostRecord[]): Promise<number> {
+    if (!Array.isArray(posts)) {
+      throw new FeedError("VALIDATION", "MemoryPostStore.insertMany: posts must be an array", { field: "posts" });
     }
-    this.#posts.set(post.id, copyRecord(post));
-    if (post.deleted) return { created: true, id: post.id };
-    this.#addToAuthor(post.authorId, post.id);
-    if (original !== undefined) {
-      let reposters = this.#reposts.get(original);
-      if (reposters === undefined) {
-        reposters = new Map();
-        this.#reposts.set(original, reposters);
-      }
-      reposters.set(post.authorId, post.id);
-    }
-    return { created: true, id: post.id };
+    posts.forEach((post, i) => {
+      checkRecord(post, `posts[${i}]`);
+    });
+    const order = posts.map((_, i) => i).sort((a, b) => compareIds(posts[a]!.id, posts[b]!.id) || a - b);
+    let created = 0;
+    for (const i of order) if (this.#insert(posts[i]!).created) created++;
+    return created;
   }
 
   /** One post as stored, deleted or not. */
@@ -253,6 +292,27 @@ export class MemoryPostStore implements PostStore {
   async getLike(userId: UserId, postId: PostId): Promise<LikeRecord | undefined> {
     const like = this.#likes.get(postId)?.get(userId);
     return like === undefined ? undefined : copyLike(like);
+  }
+
+  #insert(post: PostRecord): { created: boolean; id: PostId } {
+    if (this.#posts.has(post.id)) return { created: false, id: post.id };
+    const original = post.repostOf?.postId;
+    if (original !== undefined && !post.deleted) {
+      const existing = this.#reposts.get(original)?.get(post.authorId);
+      if (existing !== undefined) return { created: false, id: existing };
+    }
+    this.#posts.set(post.id, copyRecord(post));
+    if (post.deleted) return { created: true, id: post.id };
+    this.#addToAuthor(post.authorId, post.id);
+    if (original !== undefined) {
+      let reposters = this.#reposts.get(original);
+      if (reposters === undefined) {
+        reposters = new Map();
+        this.#reposts.set(original, reposters);
+      }
+      reposters.set(post.authorId, post.id);
+    }
+    return { created: true, id: post.id };
   }
 
   #live(id: PostId): PostRecord | undefined {

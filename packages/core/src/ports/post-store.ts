@@ -30,6 +30,15 @@ export interface PostStore {
    * original, nothing is written and that repost's id is returned with `created: false`.
    */
   insert(post: PostRecord): Promise<{ created: boolean; id: PostId }>;
+  /**
+   * Stores many posts at once, for seeding: the same as calling {@link insert} for each post in ascending id order
+   * (equal ids in the order given), skipping every post `insert` would refuse — an id already stored or earlier in the
+   * call, or a second live repost of the same original by the same author. Post counts change with the posts, in the
+   * same write. Every record is checked before anything is written: one malformed record (or one the backend cannot
+   * store) throws `VALIDATION` and writes nothing. Returns how many posts were stored. Optional: callers fall back to
+   * {@link insert}.
+   */
+  insertMany?(posts: readonly PostRecord[]): Promise<number>;
   /** One post as stored, deleted or not. */
   get(id: PostId): Promise<PostRecord | undefined>;
   /**

@@ -15,6 +15,14 @@ export interface UserStore {
    * user (compared case-insensitively).
    */
   create(user: UserRecord): Promise<boolean>;
+  /**
+   * Stores many new users at once, for seeding: the same as calling {@link create} for each user in the order given,
+   * skipping every user `create` would refuse — an id that exists, or a handle taken (in any case) by a stored user or
+   * an earlier one in the call. Every record is checked before anything is written: one malformed record (or one the
+   * backend cannot store) throws `VALIDATION` and writes nothing. Returns how many users were stored. Optional: callers
+   * fall back to {@link create}.
+   */
+  createMany?(users: readonly UserRecord[]): Promise<number>;
   /** Users by id, in the order asked; `undefined` where there is none. */
   getMany(ids: readonly UserId[]): Promise<(UserRecord | undefined)[]>;
   /** The user with this handle, compared case-insensitively. */

@@ -1,26 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PostRecord } from "../domain/types.js";
 import type { IdRange, PostStore } from "../ports/post-store.js";
-
-/** Snowflake-sized ids (19 digits), counted up so tests never depend on an id generator. */
-const BIG = 1_000_000_000_000_000_000n;
-
-function post(id: string, authorId: string, text = `post ${id}`): PostRecord {
-  return { id, authorId, text, createdAt: 1_700_000_000_000, mentions: [], media: [], deleted: false };
-}
-
-function repost(id: string, authorId: string, original: PostRecord): PostRecord {
-  return { ...post(id, authorId, ""), repostOf: { postId: original.id, authorId: original.authorId } };
-}
-
-function reply(id: string, authorId: string, to: PostRecord, text = `reply ${id}`): PostRecord {
-  return { ...post(id, authorId, text), replyTo: { postId: to.id, authorId: to.authorId } };
-}
-
-/** Newest first, by numeric value (the oracle does not use the library's comparison). */
-function newestFirst(ids: readonly string[]): string[] {
-  return [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? 1 : BigInt(a) > BigInt(b) ? -1 : 0));
-}
+import { BIG, lcg, newestFirst, post, reply, repost } from "./post-records.js";
+import { insertManyContract } from "./post-store-insert-many.js";
 
 /** What `byAuthors` must return over `all` (every live id of the authors asked). */
 function oracle(all: readonly string[], range: IdRange): string[] {
@@ -32,18 +14,9 @@ function oracle(all: readonly string[], range: IdRange): string[] {
   return newestFirst(inRange).slice(0, range.limit);
 }
 
-/** A fixed-seed generator (no Math.random in tests). */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 /**
  * The behaviour every {@link PostStore} must have. Call it from an adapter's test file with a factory that returns an
- * empty store (its own namespace) on every call.
+ * empty store (its own namespace) on every call. `insertMany` is optional; its tests skip when it is missing.
  */
 export function postStoreContract(name: string, factory: () => PostStore | Promise<PostStore>): void {
   describe(`${name}: PostStore contract`, () => {
@@ -340,6 +313,8 @@ export function postStoreContract(name: string, factory: () => PostStore | Promi
         expect(await store.getLike("2", a.id)).toEqual(relike);
       });
     });
+
+    insertManyContract(() => store, id);
 
     describe("countByAuthor", () => {
       it("counts live posts, replies and reposts", async () => {

@@ -21,7 +21,7 @@ async function accepted(write: () => Promise<boolean>): Promise<boolean> {
 
 /**
  * The behaviour every {@link UserStore} must have. Call it from an adapter's test file with a factory that returns an
- * empty store (its own namespace) on every call.
+ * empty store (its own namespace) on every call. `createMany` is optional; its tests skip when it is missing.
  */
 export function userStoreContract(name: string, factory: () => UserStore | Promise<UserStore>): void {
   describe(`${name}: UserStore contract`, () => {
@@ -148,6 +148,66 @@ export function userStoreContract(name: string, factory: () => UserStore | Promi
       expect(await store.getMany(["1"])).toEqual([user("1", "alice")]);
       expect(await store.create(user("1", "other"))).toBe(false);
       expect(await store.pulledAmong(["1"])).toEqual(["1"]);
+    });
+
+    describe("createMany", () => {
+      /** The FeedError code a bulk create fails with, or "none". */
+      async function codeOf(users: UserRecord[]): Promise<string> {
+        try {
+          await store.createMany!(users);
+          return "none";
+        } catch (error) {
+          if (isFeedError(error)) return error.code;
+          throw error;
+        }
+      }
+
+      it("stores users in the order given, skipping taken ids and handles (stored or earlier in the call)", async (ctx) => {
+        if (store.createMany === undefined) return ctx.skip();
+        await store.create(user("1", "alice"));
+        const batch = [
+          user("1", "someone"),
+          user("2", "ALICE"),
+          user("3", "Bob"),
+          user("4", "bOB"),
+          user("5", "carol"),
+          user("5", "dave"),
+          user("6", "dave"),
+          user("3", "erin"),
+          user("7", "erin"),
+        ];
+        expect(await store.createMany(batch)).toBe(4);
+        const got = await store.getMany(["1", "2", "3", "4", "5", "6", "7"]);
+        expect(got.map((u) => u?.handle)).toEqual(["alice", undefined, "Bob", undefined, "carol", "dave", "erin"]);
+        expect(await store.getByHandle("BOB")).toEqual(user("3", "Bob"));
+        expect((await store.getManyByHandle(["Dave", "ERIN"])).map((u) => u?.id)).toEqual(["6", "7"]);
+        expect(await store.createMany(batch)).toBe(0);
+        expect(await store.createMany([])).toBe(0);
+        expect(await store.create(user("8", "CAROL"))).toBe(false);
+      });
+
+      it("stores names verbatim and keeps its own copies", async (ctx) => {
+        if (store.createMany === undefined) return ctx.skip();
+        const names = ["tab\there\nnew\\line\r", "'; DROP TABLE users;--", "\\N", "\u0000", "a\u0000b\\0", '"{,}"', ""];
+        const batch = names.map((name, i) => ({ ...user(String(10 + i), `n${i}`), displayName: name }));
+        expect(await store.createMany(batch)).toBe(names.length);
+        expect(await store.getMany(batch.map((u) => u.id))).toEqual(batch);
+        batch[0]!.displayName = "changed";
+        expect((await store.getByHandle("N0"))?.displayName).toBe(names[0]);
+      });
+
+      it("writes nothing when one record is bad, and says so with VALIDATION", async (ctx) => {
+        if (store.createMany === undefined) return ctx.skip();
+        const good = [user("1", "fine"), user("2", "also_fine")];
+        const bad: UserRecord[] = [user("x1", "bad"), user("-3", "bad"), { ...user("3", "bad"), createdAt: 1.5 }];
+        for (const b of bad) {
+          expect(await codeOf([...good, b])).toBe("VALIDATION");
+          expect(await codeOf([b, ...good])).toBe("VALIDATION");
+        }
+        expect(await store.getMany(["1", "2", "3"])).toEqual([undefined, undefined, undefined]);
+        expect(await store.getByHandle("fine")).toBeUndefined();
+        expect(await store.createMany(good)).toBe(2);
+      });
     });
   });
 }
