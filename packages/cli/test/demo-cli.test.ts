@@ -1,38 +1,13 @@
-import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DemoReport } from "../src/demo/demo-report.js";
+import { BIN, cli } from "./run-cli.js";
 
-// End to end through the built binary, as `pnpm demo` runs it. `pnpm test` builds first.
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
-const run = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Outcome> {
-  // Run from a temp dir with no FEED_ENGINE_DATASET, so nothing depends on where the dataset is.
-  const env = { ...process.env, FEED_ENGINE_DATASET: "" };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: tmpdir(), env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`pnpm -s build\` at the repo root first`);
-});
-
+// End to end through the built binary, as `pnpm demo` runs it, from a temp dir with FEED_ENGINE_DATASET unset, so
+// nothing depends on where the dataset is.
 describe("feed-engine demo (built binary)", () => {
   it("--synthetic --json prints a sane report on stdout and progress on stderr", async () => {
     const { code, stdout, stderr } = await cli(["demo", "--synthetic", "--users", "2000", "--posts", "50", "--json"]);

@@ -1,60 +1,41 @@
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { promisify } from "node:util";
-import pg from "pg";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import type {} from "../../../test-support/global-setup.js";
+import { describe, expect, inject, it } from "vitest";
+import type { MigrateResult } from "../src/commands/migrate.js";
+import { cli, fileBackends } from "./run-cli.js";
 
-const BIN = new URL("../dist/bin.js", import.meta.url).pathname;
-const schema = `fe_cli_${randomBytes(4).toString("hex")}`;
+const { schema } = fileBackends("migrate");
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`pnpm -s build\` first`);
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: inject("postgresUrl") });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
-
-describe("feed-engine migrate", () => {
+describe("feed-engine migrate (built binary)", () => {
   it("applies every migration once, then reports the schema up to date", async () => {
-    const first = await cli(["migrate", "--postgres", inject("postgresUrl"), "--schema", schema, "--json"]);
+    const first = await cli(["migrate", "--source", inject("postgresUrl"), "--schema", schema, "--json"]);
     expect(first.code, first.stderr).toBe(0);
-    const result = JSON.parse(first.stdout);
-    expect(result.schema).toBe(schema);
-    expect(result.applied.length).toBeGreaterThan(0);
-    const second = await cli(["migrate", "--schema", schema], { FEED_ENGINE_POSTGRES_URL: inject("postgresUrl") });
+    const result = JSON.parse(first.stdout) as MigrateResult;
+    expect(result.migrated).toHaveLength(1);
+    expect(result.migrated[0]!.target).toMatch(new RegExp(`^schema ${schema} in postgres://`));
+    expect(result.migrated[0]!.applied).toContain("001_users");
+    expect(result.migrated[0]!.upToDate).toBe(false);
+    const second = await cli(["migrate"], { FEED_ENGINE_SOURCE: inject("postgresUrl"), FEED_ENGINE_SCHEMA: schema });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toBe(`schema ${schema} is up to date\n`);
+    expect(second.stdout).toMatch(new RegExp(`^schema ${schema} in postgres://\\S+ is up to date\\n$`));
   });
 
   it("says in one line what is wrong with a bad URL or an unreachable server", async () => {
-    const bad = await cli(["migrate", "--postgres", "mysql://x/y"]);
+    const bad = await cli(["migrate", "--source", "mysql://x/y"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe("feed-engine: --postgres must be a postgres:// URL (got mysql://...)\n");
-    const down = await cli(["migrate", "--postgres", "postgres://postgres@127.0.0.1:1/none"]);
+    expect(bad.stderr).toMatch(
+      /^feed-engine: --source: unknown scheme mysql: \(got "mysql:\/\/x\/y"\); expected [^\n]*\n$/,
+    );
+    const down = await cli(["migrate", "--source", "postgres://postgres@127.0.0.1:1/none"]);
     expect(down.code).toBe(1);
     expect(down.stderr.trim().split("\n")).toHaveLength(1);
-    expect(down.stderr).toContain("127.0.0.1:1");
+    expect(down.stderr).toContain("cannot reach PostgreSQL at 127.0.0.1:1 (--source)");
+    const memory = await cli(["migrate", "--source", "memory:"]);
+    expect(memory.stdout).toBe("memory: (nothing to migrate) is up to date\n");
   });
 
-  it("requires --postgres and shows examples in --help", async () => {
-    const missing = await cli(["migrate"], { FEED_ENGINE_POSTGRES_URL: "" });
+  it("requires a source and shows examples in --help", async () => {
+    const missing = await cli(["migrate"]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("--postgres");
+    expect(missing.stderr).toContain("no source of truth configured: pass --source");
     const help = await cli(["migrate", "--help"]);
     expect(help.stdout).toContain("Examples:");
   });

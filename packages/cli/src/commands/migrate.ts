@@ -1,70 +1,59 @@
-import { type Migration, migrate } from "@feed-engine/adapter-postgres";
-import { Command, Option } from "commander";
-import pg from "pg";
-import { CliError } from "../errors/cli-error.js";
+import { Command } from "commander";
+import type { BackendRole, MigrateOutcome } from "../backends/backend-driver.js";
+import { driverFor } from "../backends/backend-registry.js";
+import { requireSource } from "../backends/open-feed.js";
+import { addBackendOptions, type BackendFlags, configFromFlags } from "../config/backend-options.js";
+import type { BackendUrl } from "../config/backend-url.js";
+import type { FeedConfig, Setting } from "../config/feed-config.js";
+import { writeResult } from "../output/write-result.js";
 
-/** Options of {@link runMigrate}. */
-export interface MigrateCommandOptions {
-  /** `postgres://` URL of the source of truth. */
-  postgres: string;
-  /** Schema to create or bring up to date. Default `feed_engine`. */
-  schema?: string;
-}
-
-/** What `feed-engine migrate` did. */
+/** What `feed-engine migrate` did, per backend that has a schema. */
 export interface MigrateResult {
-  schema: string;
-  applied: Migration[];
-  upToDate: boolean;
+  migrated: Array<MigrateOutcome & { upToDate: boolean }>;
 }
 
-/** Applies the PostgreSQL migrations that are pending; harmless to run again. */
-export async function runMigrate(options: MigrateCommandOptions): Promise<MigrateResult> {
-  const url = parsePostgresUrl(options.postgres);
-  const schema = options.schema ?? "feed_engine";
-  const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000 });
-  try {
-    const applied = await migrate({ pool, schema });
-    return { schema, applied, upToDate: applied.length === 0 };
-  } finally {
-    await pool.end();
+/**
+ * Creates or updates the schema of the source of truth (and of the timeline store, when it has one), applying only
+ * what is pending; harmless to run again, and from many processes at once.
+ */
+export async function runMigrate(config: FeedConfig): Promise<MigrateResult> {
+  const source = requireSource(config);
+  const targets: Array<{ role: BackendRole; setting: Setting<BackendUrl> }> = [{ role: "source", setting: source }];
+  if (config.timelines !== undefined) targets.push({ role: "timelines" as const, setting: config.timelines });
+  const migrated: MigrateResult["migrated"] = [];
+  for (const { role, setting } of targets) {
+    const driver = driverFor(setting.value.scheme, role);
+    if (driver.migrate === undefined) continue;
+    const outcome = await driver.migrate(setting.value, { config, setting });
+    migrated.push({ ...outcome, upToDate: outcome.applied.length === 0 });
   }
+  return { migrated };
 }
 
-function parsePostgresUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new CliError(`--postgres must be a postgres:// URL (got ${JSON.stringify(value)})`);
-  }
-  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-    throw new CliError(`--postgres must be a postgres:// URL (got ${url.protocol}//...)`);
-  }
-  return value;
+/** The result as lines of text. */
+export function formatMigrate(result: MigrateResult): string {
+  return result.migrated
+    .map((m) => (m.upToDate ? `${m.target} is up to date` : `${m.target}: applied ${m.applied.join(", ")}`))
+    .join("\n");
 }
 
 const EXAMPLES = `
 Examples:
-  $ feed-engine migrate --postgres postgres://app@127.0.0.1:5432/app
-  $ FEED_ENGINE_POSTGRES_URL=postgres://app@db/app feed-engine migrate --schema feed --json
+  $ feed-engine migrate --source postgres://app@127.0.0.1:5432/app
+  $ FEED_ENGINE_SOURCE=postgres://app@db/app feed-engine migrate --schema feed --json
+  $ feed-engine migrate --config feed-engine.json
 `;
 
-/** `feed-engine migrate`: creates or updates the PostgreSQL schema. */
+/** `feed-engine migrate`: creates or updates the schema of the configured backends. */
 export function migrateCommand(): Command {
-  return new Command("migrate")
-    .description("create or update the PostgreSQL schema (idempotent; safe to run from many processes at once)")
-    .addOption(new Option("--postgres <url>", "PostgreSQL URL").env("FEED_ENGINE_POSTGRES_URL").makeOptionMandatory())
-    .addOption(new Option("--schema <name>", "schema name").env("FEED_ENGINE_POSTGRES_SCHEMA").default("feed_engine"))
+  const command = new Command("migrate").description(
+    "create or update the schema of the source of truth, and of the timeline store when it has one (idempotent; safe " +
+      "to run from many processes at once)",
+  );
+  return addBackendOptions(command, ["timelines"])
     .option("--json", "print the result as JSON")
     .addHelpText("after", EXAMPLES)
-    .action(async (opts: { postgres: string; schema: string; json?: boolean }) => {
-      const result = await runMigrate({ postgres: opts.postgres, schema: opts.schema });
-      if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.upToDate) process.stdout.write(`schema ${result.schema} is up to date\n`);
-      else {
-        const list = result.applied.map((m) => `${String(m.version).padStart(3, "0")}_${m.name}`).join(", ");
-        process.stdout.write(`schema ${result.schema}: applied ${list}\n`);
-      }
+    .action(async (opts: BackendFlags & { json?: boolean }) => {
+      writeResult(await runMigrate(await configFromFlags(opts)), opts.json, formatMigrate);
     });
 }
