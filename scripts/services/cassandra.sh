@@ -63,6 +63,13 @@ authorizer: AllowAllAuthorizer
 role_manager: CassandraRoleManager
 # Tests TRUNCATE and DROP a lot: no snapshot for each.
 auto_snapshot: false
+# A loaded 2-core test machine answers slowly: wider server timeouts than the defaults (2-10 s), so a slow write
+# is not reported as a timeout whose outcome is unknown.
+write_request_timeout: 10000ms
+read_request_timeout: 10000ms
+counter_write_request_timeout: 10000ms
+cas_contention_timeout: 5000ms
+truncate_request_timeout: 120000ms
 hinted_handoff_enabled: false
 concurrent_compactors: 1
 concurrent_reads: 8

@@ -38,10 +38,11 @@ const { values } = parseArgs({
 const posts = Number(values.posts);
 const gapMs = Number(values["gap-ms"]);
 const tag = randomBytes(4).toString("hex");
+const schema = `fe_bench_${tag}`;
 const postgresUrl = process.env.FEED_ENGINE_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const brokers = (process.env.FEED_ENGINE_BENCH_KAFKA ?? "127.0.0.1:9092").split(",");
 const config: WorkerConfig = {
-  postgres: { url: postgresUrl, schema: `fe_bench_${tag}` },
+  source: { kind: "postgres", url: postgresUrl, schema },
   redis: { url: process.env.FEED_ENGINE_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379", prefix: `fe_bench_${tag}:` },
   kafka: { brokers, prefix: `fe_bench_${tag}.`, partitions: 6 },
   // Both authors are pushed: the point is the push path's latency.
@@ -52,7 +53,7 @@ const config: WorkerConfig = {
 };
 
 const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
-const opened = openStores(config);
+const opened = await openStores(config);
 const admin = new Kafka({ brokers, logLevel: logLevel.ERROR, logCreator: quietLogCreator }).admin();
 const bus = new KafkaEventBus({ brokers, prefix: config.kafka.prefix, partitions: config.kafka.partitions });
 const engine: FeedEngine = createFeedEngine({
@@ -73,7 +74,7 @@ async function visible(follower: UserId, postId: string, deadline: number): Prom
 }
 
 async function main(): Promise<void> {
-  await migrate({ pool, schema: config.postgres.schema });
+  await migrate({ pool, schema });
   await admin.connect();
   // Ids: authors 1 and 2; followers from 1,000 up, so the followers of author 2 include those of author 1.
   const maxAudience = Math.max(...AUDIENCES);
@@ -143,8 +144,8 @@ try {
   await bus.close();
   await kafkaCleanup(admin, config.kafka.prefix).catch(() => {});
   await admin.disconnect();
-  await emptyStores(pool, config.postgres.schema, opened).catch(() => {});
-  await pool.query(`DROP SCHEMA IF EXISTS ${config.postgres.schema} CASCADE`);
+  await emptyStores(pool, schema, opened).catch(() => {});
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await pool.end();
   await opened.close();
 }

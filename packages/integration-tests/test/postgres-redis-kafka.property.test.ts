@@ -28,27 +28,28 @@ const POLICIES: Array<[string, PolicySpec]> = [
 ];
 const runId = inject("runId");
 const brokers = inject("kafkaBrokers").split(",");
+const schema = `fe_kafka_${runId}`;
 const base: Omit<WorkerConfig, "policy" | "kafka"> = {
-  postgres: { url: inject("postgresUrl"), schema: `fe_kafka_${runId}` },
+  source: { kind: "postgres", url: inject("postgresUrl"), schema },
   redis: { url: inject("redisUrl"), prefix: `${inject("redisPrefix")}kafka:` },
   ...PROPERTY_SUITE_SETTINGS,
 };
 
-const pool = new pg.Pool({ connectionString: base.postgres.url, max: 2 });
-const opened = openStores(base);
+const pool = new pg.Pool({ connectionString: inject("postgresUrl"), max: 2 });
+const opened = await openStores(base);
 const admin = new Kafka({ brokers, logLevel: logLevel.ERROR, logCreator: quietLogCreator }).admin();
 /** The bus of the policy whose runs are under way (each policy has its own topics, groups and worker). */
 let current: KafkaEventBus | undefined;
 
 beforeAll(async () => {
-  await migrate({ pool, schema: base.postgres.schema });
+  await migrate({ pool, schema });
   await admin.connect();
 }, 120_000);
 
 afterAll(async () => {
   await admin.disconnect();
-  await emptyStores(pool, base.postgres.schema, opened);
-  await pool.query(`DROP SCHEMA ${base.postgres.schema} CASCADE`);
+  await emptyStores(pool, schema, opened);
+  await pool.query(`DROP SCHEMA ${schema} CASCADE`);
   await pool.end();
   await opened.close();
 }, 120_000);
@@ -92,7 +93,7 @@ enginePropertySuite("PostgreSQL + Redis + Kafka, fan-out in a worker process", {
   stores: async () => {
     // Whatever an earlier (failed) run left in flight is handled before the stores are emptied under it.
     await current?.drain();
-    await emptyStores(pool, base.postgres.schema, opened);
+    await emptyStores(pool, schema, opened);
     return { stores: opened.stores, close: async () => {} };
   },
 });

@@ -6,10 +6,21 @@ export type PolicySpec =
   | { kind: "pull-all" }
   | { kind: "hybrid"; celebrityThreshold: number; inactiveAfterDays: number | null };
 
+/** Where users, posts, graph and notifications live: a PostgreSQL schema or a Cassandra keyspace. */
+export type SourceConfig =
+  | { kind: "postgres"; url: string; schema: string }
+  | { kind: "cassandra"; contactPoint: string; dataCenter: string; keyspace: string };
+
+/** Which keyspace (Cassandra) and Redis prefix the stores use; a worker can be told to switch between runs. */
+export interface Namespace {
+  /** Cassandra keyspace; ignored for PostgreSQL. */
+  keyspace?: string;
+  redisPrefix: string;
+}
+
 /** What a worker process runs on: the servers, the namespaces in them, and the engine settings. */
 export interface WorkerConfig {
-  /** Where users, posts, graph and notifications live. */
-  postgres: { url: string; schema: string };
+  source: SourceConfig;
   redis: { url: string; prefix: string };
   kafka: { brokers: string[]; prefix: string; partitions: number };
   policy: PolicySpec;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { WorkerConfig } from "./worker-config.js";
+import type { Namespace, WorkerConfig } from "./worker-config.js";
 
 const MAIN = fileURLToPath(new URL("./worker-main.ts", import.meta.url));
 
@@ -11,6 +11,8 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<number | null>;
   /** SIGKILL, as a crash would: nothing is committed or handed over. */
   kill(): Promise<void>;
+  /** Switches the worker's stores to `namespace` (drain the bus first); resolves once it answered. */
+  use(namespace: Namespace): Promise<void>;
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -21,7 +23,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 /** Starts `worker-main.ts` with `config` and resolves once it printed "ready" (rejects with its stderr otherwise). */
 export async function startWorker(config: WorkerConfig, timeoutMs = 60_000): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, JSON.stringify(config)], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -50,8 +52,30 @@ export async function startWorker(config: WorkerConfig, timeoutMs = 60_000): Pro
     child.once("exit", onExit);
   });
   const pid = child.pid ?? -1;
+  const waiting: Array<() => void> = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const lines = chunk
+      .toString()
+      .split("\n")
+      .filter((l) => l === "using").length;
+    for (let i = 0; i < lines; i++) {
+      const next = waiting.shift();
+      next?.();
+    }
+  });
   return {
     pid,
+    async use(namespace) {
+      const replied = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`worker did not switch stores in 30 s\n${stderr}`)), 30_000);
+        waiting.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      child.stdin?.write(`use ${JSON.stringify(namespace)}\n`);
+      await replied;
+    },
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill("SIGTERM");
