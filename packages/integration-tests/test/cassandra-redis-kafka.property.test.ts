@@ -17,7 +17,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, inject } from "vitest";
 import type {} from "../../../test-support/global-setup.js";
 import { openStores } from "./worker-process/open-stores.js";
-import { kafkaCleanup } from "./worker-process/run-reset.js";
+import { deadLetterCount, kafkaCleanup } from "./worker-process/run-reset.js";
 import { type PolicySpec, policyOf, type WorkerConfig } from "./worker-process/worker-config.js";
 import { startWorker, type WorkerProcess } from "./worker-process/worker-process.js";
 
@@ -88,12 +88,7 @@ enginePropertySuite("Cassandra + Redis + Kafka, fan-out in a worker process", {
   policies: [["hybrid, threshold 2, inactive after 1 day", () => policyOf(POLICY)]],
   bus: () => ({
     bus,
-    deadLetterCount: async () => {
-      const topics = await admin.listTopics();
-      if (!topics.includes(bus.topics.deadLetters)) return 0;
-      const offsets = await admin.fetchTopicOffsets(bus.topics.deadLetters);
-      return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    },
+    deadLetterCount: () => deadLetterCount(admin, bus),
   }),
   stores: async () => {
     const slot = run % SLOTS;

@@ -15,7 +15,7 @@ import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import type {} from "../../../test-support/global-setup.js";
 import { openStores } from "./worker-process/open-stores.js";
-import { emptyStores, kafkaCleanup } from "./worker-process/run-reset.js";
+import { deadLetterCount, emptyStores, kafkaCleanup } from "./worker-process/run-reset.js";
 import { type PolicySpec, policyOf, type WorkerConfig } from "./worker-process/worker-config.js";
 import { startWorker, type WorkerProcess } from "./worker-process/worker-process.js";
 
@@ -82,12 +82,7 @@ enginePropertySuite("PostgreSQL + Redis + Kafka, fan-out in a worker process", {
     }, 120_000);
     return {
       bus,
-      deadLetterCount: async () => {
-        const topics = await admin.listTopics();
-        if (!topics.includes(bus.topics.deadLetters)) return 0;
-        const offsets = await admin.fetchTopicOffsets(bus.topics.deadLetters);
-        return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-      },
+      deadLetterCount: () => deadLetterCount(admin, bus),
     };
   },
   stores: async () => {

@@ -99,26 +99,13 @@ class Engine implements FeedEngine {
     if (!Number.isInteger(lastSeenResolutionMs) || lastSeenResolutionMs < 0) {
       throw new RangeError(`lastSeenResolutionMs must be an integer >= 0 (got ${String(o.lastSeenResolutionMs)})`);
     }
-    this.#home = new HomeTimeline({
-      users,
-      posts,
-      graph,
-      timelines,
-      activity,
-      policy: this.policy,
-      clock: this.clock,
-      lastSeenResolutionMs,
-    });
+    // What a read decides with is what fan-out decides with: the same stores, policy and clock.
+    const shared = { users, posts, graph, timelines, activity, policy: this.policy, clock: this.clock };
+    this.#home = new HomeTimeline({ ...shared, lastSeenResolutionMs });
     const subscriptions: Promise<Subscription>[] = [];
     if (o.runWorkers ?? true) {
       const fanout = timelineFanout({
-        users,
-        posts,
-        graph,
-        timelines,
-        activity,
-        policy: this.policy,
-        clock: this.clock,
+        ...shared,
         batchSize: positiveInt(o.fanoutBatchSize, 1000, "fanoutBatchSize"),
         backfillLimit: positiveInt(o.backfillLimit, 100, "backfillLimit"),
         onFanout: o.onFanout,

@@ -20,3 +20,11 @@ export async function kafkaCleanup(admin: Admin, prefix: string): Promise<void> 
   const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
   if (mine.length > 0) await admin.deleteGroups(mine).catch(() => {});
 }
+
+/** How many events `bus` has dead-lettered (its dead-letter topic's length), read with `admin`. */
+export async function deadLetterCount(admin: Admin, bus: { topics: { deadLetters: string } }): Promise<number> {
+  const topics = await admin.listTopics();
+  if (!topics.includes(bus.topics.deadLetters)) return 0;
+  const offsets = await admin.fetchTopicOffsets(bus.topics.deadLetters);
+  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+}
