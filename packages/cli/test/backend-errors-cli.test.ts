@@ -65,19 +65,6 @@ describe("backend configuration errors (built binary)", () => {
     );
   });
 
-  it("cassandra:// is recognised but not available in this build yet", async () => {
-    for (const args of [
-      ["migrate", "--source", "cassandra://127.0.0.1:9042/feed"],
-      ["timeline", "@u1", "--source", "memory:", "--timelines", "cassandra://127.0.0.1:9042/feed"],
-    ]) {
-      const r = await cli(args);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(
-        /^feed-engine: --(source|timelines): Cassandra \(@feed-engine\/adapter-cassandra\) is not available in this build yet; use [^\n]+ for now\n$/,
-      );
-    }
-  });
-
   it("a missing source or timeline store says how to configure it", async () => {
     const none = await cli(["timeline", "@u1"]);
     expect(none.code).toBe(1);

@@ -1,5 +1,6 @@
 import type { BackendScheme } from "../config/backend-url.js";
 import type { BackendDriver, BackendRole } from "./backend-driver.js";
+import { cassandraSourceBackend, cassandraTimelinesBackend } from "./cassandra-backend.js";
 import { kafkaBackend } from "./kafka-backend.js";
 import {
   memoryBusBackend,
@@ -7,13 +8,12 @@ import {
   memoryTimelinesBackend,
   pullOnlyTimelinesBackend,
 } from "./memory-backend.js";
-import { notYetBackend } from "./not-yet-backend.js";
 import { postgresBackend } from "./postgres-backend.js";
 import { redisBackend } from "./redis-backend.js";
 
 /**
  * Which driver opens each URL scheme in each role. This table is the one place that knows the backends: a new
- * adapter (Cassandra, Kafka) plugs in by replacing its `notYetBackend` entry with a driver.
+ * adapter plugs in by adding its driver here.
  */
 export const BACKENDS: Readonly<Record<BackendScheme, Partial<Record<BackendRole, BackendDriver>>>> = {
   memory: { source: memorySourceBackend, timelines: memoryTimelinesBackend, bus: memoryBusBackend },
@@ -21,10 +21,7 @@ export const BACKENDS: Readonly<Record<BackendScheme, Partial<Record<BackendRole
   postgres: { source: postgresBackend },
   redis: { timelines: redisBackend },
   "redis-cluster": { timelines: redisBackend },
-  cassandra: {
-    source: notYetBackend("Cassandra (@feed-engine/adapter-cassandra)", "postgres://"),
-    timelines: notYetBackend("Cassandra (@feed-engine/adapter-cassandra)", "redis:// or redis-cluster://"),
-  },
+  cassandra: { source: cassandraSourceBackend, timelines: cassandraTimelinesBackend },
   kafka: { bus: kafkaBackend },
 };
 

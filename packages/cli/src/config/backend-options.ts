@@ -24,14 +24,14 @@ export function addBackendOptions(command: Command, groups: readonly BackendOpti
   add("--config <file>", "JSON file with any of these settings", CONFIG_ENV);
   add(
     "--source <url>",
-    "source of truth (users, posts, follows, notifications): postgres://user@host:5432/db or memory:",
+    "source of truth (users, posts, follows, notifications): postgres://user@host:5432/db, cassandra://host:9042/keyspace or memory:",
     SETTINGS.source.env,
   );
   add("--schema <name>", "PostgreSQL schema (default feed_engine)", SETTINGS.schema.env);
   if (groups.includes("timelines")) {
     add(
       "--timelines <url>",
-      "materialized timelines: redis://host:6379[/db], redis-cluster://host:7000,host:7001, memory: or none:",
+      "materialized timelines: redis://host:6379[/db], redis-cluster://host:7000,host:7001, cassandra://host:9042/keyspace, memory: or none:",
       SETTINGS.timelines.env,
     );
     add("--redis-prefix <prefix>", "prefix of every Redis key (default feed:)", SETTINGS.redisPrefix.env);

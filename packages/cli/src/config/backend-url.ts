@@ -13,7 +13,7 @@ export type BackendUrl =
   | { scheme: "postgres"; url: string; shown: string; address: HostPort; database: string }
   | { scheme: "redis"; url: string; shown: string; address: HostPort; db: number; tls: boolean }
   | { scheme: "redis-cluster"; url: string; shown: string; nodes: HostPort[]; username?: string; password?: string }
-  | { scheme: "cassandra"; url: string; shown: string; nodes: HostPort[]; keyspace: string }
+  | { scheme: "cassandra"; url: string; shown: string; nodes: HostPort[]; keyspace: string; dataCenter?: string }
   | { scheme: "kafka"; url: string; shown: string; nodes: HostPort[] };
 
 /** The schemes {@link parseBackendUrl} knows. */
@@ -31,7 +31,7 @@ const KEYSPACE = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
 
 /**
  * Parses a backend URL: `memory:`, `none:`, `postgres://[user[:pass]@]host[:port]/db`, `redis://[:pass@]host[:port][/db]`
- * (or `rediss://`), `redis-cluster://host:port,host:port`, `cassandra://host:port[,host:port]/keyspace`,
+ * (or `rediss://`), `redis-cluster://host:port,host:port`, `cassandra://host:port[,host:port]/keyspace[?dc=datacenter]`,
  * `kafka://host:port[,host:port]`. `where` names the option it came from ("--source") for the error message.
  * Throws a {@link CliError} saying what is wrong and what a good value looks like.
  */
@@ -71,9 +71,16 @@ export function parseBackendUrl(value: string, where: string): BackendUrl {
     case "cassandra": {
       const { hosts, path } = splitAuthority(text, scheme, bad);
       const nodes = parseHosts(hosts, DEFAULT_PORTS.cassandra!, bad);
-      const keyspace = path.replace(/^\//, "");
+      const question = path.indexOf("?");
+      const keyspace = (question === -1 ? path : path.slice(0, question)).replace(/^\//, "");
       if (!KEYSPACE.test(keyspace)) throw bad("cassandra:// needs a keyspace: cassandra://host:9042/keyspace");
-      return { scheme, url: text, shown: `cassandra://${nodes.map(showHost).join(",")}/${keyspace}`, nodes, keyspace };
+      const query = new URLSearchParams(question === -1 ? "" : path.slice(question + 1));
+      const dataCenter = query.get("dc") ?? undefined;
+      if ([...query.keys()].some((key) => key !== "dc") || dataCenter === "" || query.getAll("dc").length > 1) {
+        throw bad("cassandra:// takes one option, ?dc=<local data center>");
+      }
+      const shown = `cassandra://${nodes.map(showHost).join(",")}/${keyspace}${dataCenter ? `?dc=${encodeURIComponent(dataCenter)}` : ""}`;
+      return { scheme, url: text, shown, nodes, keyspace, ...(dataCenter === undefined ? {} : { dataCenter }) };
     }
     case "kafka": {
       const { hosts, path } = splitAuthority(text, scheme, bad);
