@@ -1,10 +1,4 @@
-import {
-  migrate,
-  PostgresGraphStore,
-  PostgresNotificationStore,
-  PostgresPostStore,
-  PostgresUserStore,
-} from "@feed-engine/adapter-postgres";
+import { migrate, postgresStores } from "@feed-engine/adapter-postgres";
 import { RedisActivityStore, RedisTimelineStore } from "@feed-engine/adapter-redis";
 import { createFeedEngine, hybrid } from "@feed-engine/core";
 import { Redis } from "ioredis";
@@ -20,10 +14,7 @@ await migrate({ pool, schema }); // idempotent; `feed-engine migrate` does the s
 const feed = createFeedEngine({
   policy: hybrid(),
   stores: {
-    users: new PostgresUserStore({ pool, schema }),
-    posts: new PostgresPostStore({ pool, schema }),
-    graph: new PostgresGraphStore({ pool, schema }),
-    notifications: new PostgresNotificationStore({ pool, schema }),
+    ...postgresStores({ pool, schema }), // users, posts, graph, notifications, one-query home-read context
     timelines: new RedisTimelineStore({ client: redis, prefix }),
     activity: new RedisActivityStore({ client: redis, prefix }),
   },

@@ -16,8 +16,10 @@ export type {
   PreparedStatement,
 } from "./pool.js";
 export { PostgresGraphStore, type PostgresGraphStoreOptions } from "./postgres-graph-store.js";
+export { PostgresHomeContextStore, type PostgresHomeContextStoreOptions } from "./postgres-home-context-store.js";
 export { PostgresNotificationStore, type PostgresNotificationStoreOptions } from "./postgres-notification-store.js";
 export { PostgresPostStore, type PostgresPostStoreOptions } from "./postgres-post-store.js";
+export { type PostgresStoresOptions, postgresStores } from "./postgres-stores.js";
 export { PostgresUserStore, type PostgresUserStoreOptions } from "./postgres-user-store.js";
 export { DEFAULT_SCHEMA } from "./schema.js";
 export { MAX_KEY_BYTES, MAX_PG_ID, MAX_TEXT_BYTES } from "./values.js";

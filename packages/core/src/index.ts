@@ -60,6 +60,7 @@ export { assertId, compareIds, type Id, isId, MAX_ID, maxId, nextId, type PostId
 export { decodeSnowflake, FEED_EPOCH_MS, Snowflake, snowflakeAt, snowflakeTime } from "./ids/snowflake.js";
 export { MemoryActivityStore } from "./memory/memory-activity-store.js";
 export { MemoryGraphStore } from "./memory/memory-graph-store.js";
+export { MemoryHomeContextStore } from "./memory/memory-home-context-store.js";
 export { MemoryNotificationStore } from "./memory/memory-notification-store.js";
 export { MemoryPostStore } from "./memory/memory-post-store.js";
 export { MemoryTimelineStore } from "./memory/memory-timeline-store.js";

@@ -6,6 +6,10 @@
  *
  *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 3]
  *     [--duration 10] [--posts-per-user 20] [--readers 8] [--pool 16] [--rebuild-concurrency 32] [--dataset PATH]
+ *     [--approaches hybrid,separate,pull,naive]
+ *
+ * Approaches: hybrid (PostgreSQL stores with the one-query `homeContext`), separate (the same engine without it, so
+ * the reader's context takes four queries), pull (pull-all on PostgreSQL alone), naive (the SQL query).
  *
  * Servers: FEED_ENGINE_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
  * FEED_ENGINE_BENCH_REDIS_URL (default redis://127.0.0.1:6379). Everything is written to a fresh schema
@@ -16,12 +20,7 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  PostgresGraphStore,
-  PostgresNotificationStore,
-  PostgresPostStore,
-  PostgresUserStore,
-} from "@feed-engine/adapter-postgres";
+import { postgresStores } from "@feed-engine/adapter-postgres";
 import { RedisActivityStore, RedisTimelineStore } from "@feed-engine/adapter-redis";
 import {
   createFeedEngine,
@@ -53,6 +52,7 @@ interface Options {
   readers: number;
   pool: number;
   rebuildConcurrency: number;
+  approaches: string[];
   postgresUrl: string;
   redisUrl: string;
 }
@@ -70,6 +70,7 @@ function parseOptions(): Options {
       readers: { type: "string", default: "8" },
       pool: { type: "string", default: "16" },
       "rebuild-concurrency": { type: "string", default: "32" },
+      approaches: { type: "string", default: APPROACH_KEYS.join(",") },
     },
   });
   const positive = (name: string, text: string) => {
@@ -89,6 +90,12 @@ function parseOptions(): Options {
     readers: Math.round(positive("readers", values.readers)),
     pool: Math.round(positive("pool", values.pool)),
     rebuildConcurrency: Math.round(positive("rebuild-concurrency", values["rebuild-concurrency"])),
+    approaches: values.approaches.split(",").map((key) => {
+      if (!(APPROACH_KEYS as readonly string[]).includes(key)) {
+        throw new Error(`--approaches takes ${APPROACH_KEYS.join(", ")} (got ${JSON.stringify(key)})`);
+      }
+      return key;
+    }),
     postgresUrl: process.env.FEED_ENGINE_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     redisUrl: process.env.FEED_ENGINE_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
   };
@@ -170,6 +177,8 @@ function naiveSql(schema: string): string {
 
 interface Engines {
   hybrid: FeedEngine;
+  /** The same hybrid engine's stores without `homeContext`: the reader's context in four queries, not one. */
+  hybridSeparate: FeedEngine;
   pullOnly: FeedEngine;
   timelines: RedisTimelineStore;
   close: () => Promise<void>;
@@ -177,18 +186,21 @@ interface Engines {
 
 function createEngines(f: Fixture): Engines {
   const { pool, schema, redis, prefix } = f;
-  const sourceOfTruth = {
-    users: new PostgresUserStore({ pool, schema }),
-    posts: new PostgresPostStore({ pool, schema }),
-    graph: new PostgresGraphStore({ pool, schema }),
-    notifications: new PostgresNotificationStore({ pool, schema }),
-  };
+  const sourceOfTruth = postgresStores({ pool, schema });
+  const { homeContext: _, ...oneByOne } = sourceOfTruth;
   const timelines = new RedisTimelineStore({ client: redis, prefix, cap: TIMELINE_CAP });
-  const buses = [new MemoryEventBus(), new MemoryEventBus()] as const;
+  const activity = new RedisActivityStore({ client: redis, prefix });
+  const buses = [new MemoryEventBus(), new MemoryEventBus(), new MemoryEventBus()] as const;
+  const policy = () => hybrid({ celebrityThreshold: CELEBRITY_THRESHOLD, inactiveAfterDays: null });
   const hybridEngine = createFeedEngine({
-    policy: hybrid({ celebrityThreshold: CELEBRITY_THRESHOLD, inactiveAfterDays: null }),
-    stores: { ...sourceOfTruth, timelines, activity: new RedisActivityStore({ client: redis, prefix }) },
+    policy: policy(),
+    stores: { ...sourceOfTruth, timelines, activity },
     bus: buses[0],
+  });
+  const hybridSeparate = createFeedEngine({
+    policy: policy(),
+    stores: { ...oneByOne, timelines, activity },
+    bus: buses[2],
   });
   // PostgreSQL alone: nothing materialized, every read merges the followees' posts (last-seen times in memory).
   const pullOnly = createFeedEngine({
@@ -198,25 +210,37 @@ function createEngines(f: Fixture): Engines {
   });
   return {
     hybrid: hybridEngine,
+    hybridSeparate,
     pullOnly,
     timelines,
     close: async () => {
       await hybridEngine.close();
+      await hybridSeparate.close();
       await pullOnly.close();
       for (const bus of buses) await bus.close();
     },
   };
 }
 
-function approaches(engines: Engines, f: Fixture): Approach[] {
+const HYBRID = "engine: hybrid, Redis timelines + PostgreSQL";
+
+/** The approaches `--approaches` can name, in the order they run. */
+const APPROACH_KEYS = ["hybrid", "separate", "pull", "naive"] as const;
+
+function approaches(engines: Engines, f: Fixture, keys: readonly string[]): Approach[] {
   const naive = naiveSql(f.schema);
   const page = (engine: FeedEngine) => async (id: string) =>
     (await engine.homeTimeline(id, { limit: PAGE })).items.length;
-  return [
-    { name: "engine: hybrid, Redis timelines + PostgreSQL", read: page(engines.hybrid) },
-    { name: "engine: pull-all, PostgreSQL only", read: page(engines.pullOnly) },
-    { name: "naive SQL (follows JOIN posts)", read: async (id) => (await f.pool.query(naive, [id])).rowCount ?? 0 },
-  ];
+  const all: Record<(typeof APPROACH_KEYS)[number], Approach> = {
+    hybrid: { name: HYBRID, read: page(engines.hybrid) },
+    separate: { name: "engine: the same, context in 4 queries (no homeContext)", read: page(engines.hybridSeparate) },
+    pull: { name: "engine: pull-all, PostgreSQL only", read: page(engines.pullOnly) },
+    naive: {
+      name: "naive SQL (follows JOIN posts)",
+      read: async (id) => (await f.pool.query(naive, [id])).rowCount ?? 0,
+    },
+  };
+  return APPROACH_KEYS.filter((key) => keys.includes(key)).map((key) => all[key]);
 }
 
 // ---- readers ----
@@ -277,19 +301,21 @@ async function pickReaders(f: Fixture, count: number): Promise<ReaderClass[]> {
 
 /**
  * Every approach must answer the same question. The engine's page holds the reader's own posts too (read-your-writes);
- * without them it must be the naive query's first rows, and both engine modes must return the same page.
+ * without them it must be the naive query's first rows, and every engine mode must return the same page.
  */
 async function verifyPages(engines: Engines, f: Fixture, classes: readonly ReaderClass[]): Promise<number> {
   let checked = 0;
   for (const reader of classes.flatMap((c) => c.ids)) {
     const hybridPage = (await engines.hybrid.homeTimeline(reader, { limit: PAGE })).items;
     const pullPage = (await engines.pullOnly.homeTimeline(reader, { limit: PAGE })).items;
+    const separatePage = (await engines.hybridSeparate.homeTimeline(reader, { limit: PAGE })).items;
     const naive = (await f.pool.query<{ id: string }>(naiveSql(f.schema).replace("p.*", "p.id::text"), [reader])).rows;
     const ids = hybridPage.map((item) => item.id);
     const others = hybridPage.filter((item) => item.post.authorId !== reader).map((item) => item.id);
     const problems = [
       ids.length === PAGE ? "" : `hybrid returned ${ids.length} items`,
       ids.join() === pullPage.map((item) => item.id).join() ? "" : "hybrid and pull-all pages differ",
+      ids.join() === separatePage.map((item) => item.id).join() ? "" : "hybrid with and without homeContext differ",
       others.join() ===
       naive
         .slice(0, others.length)
@@ -460,13 +486,17 @@ function printReport(o: Options, results: Results): void {
         `| ${c.label} | ${c.ids.length} | ${range(c.following)} | ${mean(c.pulledFollowees).toFixed(1)} | ${int(mean(c.followeePosts))} | ${ms(c.naivePlanMs)} ms |`,
     ),
     "",
-    `Checked before measuring: for all ${checked} readers both engine modes return the same ${PAGE} items, and without`,
+    `Checked before measuring: for all ${checked} readers the three engine modes return the same ${PAGE} items, and without`,
     "the reader's own posts (the engine's read-your-writes) they are the naive query's first rows.",
     "",
     `## Home timeline, ${PAGE} hydrated items: latency at fixed offered rates`,
     "",
     `- engine, hybrid: \`homeTimeline(reader, { limit: ${PAGE} })\` on Redis timelines (cap ${TIMELINE_CAP}) and last-seen`,
     `  times, PostgreSQL for users, graph and posts; \`hybrid({ celebrityThreshold: ${CELEBRITY_THRESHOLD}, inactiveAfterDays: null })\`.`,
+    "  The reader's context (reader, followees, blocks, pulled authors and their recent posts) is one query",
+    "  (`PostgresHomeContextStore`, from `postgresStores`); the page's hydration is a second.",
+    "- engine, the same without `homeContext`: the engine asks the user, graph and post stores one by one (four",
+    "  queries where the hybrid row makes one): the A/B of that change, in the same run.",
     "- engine, pull-all: the same call with `pullAll()` and `PullOnlyTimelineStore`: PostgreSQL only, every read merges",
     "  the followees' posts (one LATERAL query, newest per followee).",
     "- naive SQL: `SELECT p.* FROM follows f JOIN posts p ON p.author_id = f.followee_id WHERE f.follower_id = $1 AND",
@@ -541,9 +571,7 @@ function ratioText(naive: OpenLoopResult, r: OpenLoopResult): string {
 }
 
 function targetLines(runs: readonly Measurement[], classes: readonly ReaderClass[]): string[] {
-  const at1000 = runs.filter(
-    (run) => run.approach.startsWith("engine: hybrid") && run.result.offeredPerSecond === 1000,
-  );
+  const at1000 = runs.filter((run) => run.approach === HYBRID && run.result.offeredPerSecond === 1000);
   if (at1000.length === 0) return [];
   const verdicts = classes.map((c) => {
     const run = at1000.find((r) => r.readers === c);
@@ -597,7 +625,7 @@ async function main(): Promise<void> {
     const rebuildCpu = stopMeter(await ourProcesses(f));
     const classes = await pickReaders(f, o.readers);
     const checked = await verifyPages(engines, f, classes);
-    const runs = await measureAll(o, f, approaches(engines, f), classes);
+    const runs = await measureAll(o, f, approaches(engines, f, o.approaches), classes);
     const seconds = (performance.now() - began) / 1000;
     printReport(o, { machine, load, memory, loadCpu, rebuildCpu, classes, checked, runs, startedAt, seconds });
   } finally {

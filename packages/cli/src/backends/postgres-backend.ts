@@ -1,11 +1,4 @@
-import {
-  migrate,
-  migrations,
-  PostgresGraphStore,
-  PostgresNotificationStore,
-  PostgresPostStore,
-  PostgresUserStore,
-} from "@feed-engine/adapter-postgres";
+import { migrate, migrations, postgresStores } from "@feed-engine/adapter-postgres";
 import pg from "pg";
 import { type BackendUrl, showHost } from "../config/backend-url.js";
 import { CliError } from "../errors/cli-error.js";
@@ -110,12 +103,7 @@ export const postgresBackend: BackendDriver = {
     }
     const schema = context.config.schema.value;
     return {
-      stores: {
-        users: new PostgresUserStore({ pool, schema }),
-        posts: new PostgresPostStore({ pool, schema }),
-        graph: new PostgresGraphStore({ pool, schema }),
-        notifications: new PostgresNotificationStore({ pool, schema }),
-      },
+      stores: postgresStores({ pool, schema }),
       userIds: userIds(pool, schema),
       close: once(() => pool.end()),
     };

@@ -89,6 +89,7 @@ class Engine implements FeedEngine {
       timelines: s.timelines ?? new MemoryTimelineStore({ cap: positiveInt(o.timelineCap, 800, "timelineCap") }),
       notifications: s.notifications ?? new MemoryNotificationStore(),
       activity: s.activity ?? new MemoryActivityStore(),
+      ...(s.homeContext === undefined ? {} : { homeContext: s.homeContext }),
     };
     this.#ownsBus = o.bus === undefined;
     this.bus = o.bus ?? new MemoryEventBus();
@@ -101,7 +102,12 @@ class Engine implements FeedEngine {
     }
     // What a read decides with is what fan-out decides with: the same stores, policy and clock.
     const shared = { users, posts, graph, timelines, activity, policy: this.policy, clock: this.clock };
-    this.#home = new HomeTimeline({ ...shared, lastSeenResolutionMs });
+    const homeContext = this.stores.homeContext;
+    this.#home = new HomeTimeline({
+      ...shared,
+      lastSeenResolutionMs,
+      ...(homeContext === undefined ? {} : { homeContext }),
+    });
     const subscriptions: Promise<Subscription>[] = [];
     if (o.runWorkers ?? true) {
       const fanout = timelineFanout({
@@ -297,7 +303,8 @@ class Engine implements FeedEngine {
 
   async homeTimeline(userId: UserId, options: PageOptions = {}): Promise<TimelinePage> {
     const { before, limit } = this.#page("home", options, 100);
-    return this.#home.read(userId, before, limit, this.#user(userId, "userId"));
+    assertId(userId, "userId");
+    return this.#home.read(userId, before, limit, () => this.#user(userId, "userId"));
   }
 
   async userTimeline(authorId: UserId, options: PageOptions & { viewerId?: UserId } = {}): Promise<TimelinePage> {

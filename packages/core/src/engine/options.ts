@@ -4,6 +4,7 @@ import type { FanoutReport } from "../fanout/fanout-report.js";
 import type { ActivityStore } from "../ports/activity-store.js";
 import type { EventBus } from "../ports/event-bus.js";
 import type { GraphStore } from "../ports/graph-store.js";
+import type { HomeContextStore } from "../ports/home-context-store.js";
 import type { NotificationStore } from "../ports/notification-store.js";
 import type { PostStore } from "../ports/post-store.js";
 import type { TimelineStore } from "../ports/timeline-store.js";
@@ -17,6 +18,11 @@ export interface FeedStores {
   timelines: TimelineStore;
   notifications: NotificationStore;
   activity: ActivityStore;
+  /**
+   * Optional: a home read's context (followees, pulled authors, blocks, recent posts) in one round trip, over the same
+   * data as `users`, `graph` and `posts`. Left out, reads ask those stores separately.
+   */
+  homeContext?: HomeContextStore;
 }
 
 /** Options for `createFeedEngine`. Every one has a default; `createFeedEngine()` is a working in-memory engine. */

@@ -9,6 +9,7 @@
 export { activityStoreContract } from "./activity-store-contract.js";
 export { eventBusContract } from "./event-bus-contract.js";
 export { graphStoreContract } from "./graph-store-contract.js";
+export { type HomeContextFixture, homeContextStoreContract } from "./home-context-store-contract.js";
 export {
   defaultPolicies,
   type ExternalBus,

@@ -8,7 +8,8 @@ import { CandidateMerger, type CandidateSource } from "./candidate-merger.js";
 import { collectPage } from "./page-collector.js";
 
 /** What the home timeline reads from (and the fan-out worker writes to). */
-export interface HomeTimelineDeps extends Pick<FeedStores, "users" | "posts" | "graph" | "timelines" | "activity"> {
+export interface HomeTimelineDeps
+  extends Pick<FeedStores, "users" | "posts" | "graph" | "timelines" | "activity" | "homeContext"> {
   policy: FanoutPolicy;
   clock: Clock;
   /** A read skips recording the reader's last-seen time when the stored one is younger than this. Default 0. */
@@ -29,14 +30,15 @@ export class HomeTimeline {
   }
 
   /**
-   * One page of `readerId`'s home timeline below `before`. The caller has validated the input; `readerExists`
-   * rejects when the reader does not exist, and is awaited with the first reads, before anything is written.
+   * One page of `readerId`'s home timeline below `before`. The caller has validated the input; `checkReader` rejects
+   * when the reader does not exist, and is awaited with the first reads, before anything is written (with a
+   * `homeContext` store, only when that store finds no reader).
    */
   async read(
     readerId: UserId,
     before: PostId | undefined,
     limit: number,
-    readerExists: Promise<unknown> = Promise.resolve(),
+    checkReader: () => Promise<unknown> = () => Promise.resolve(),
   ): Promise<TimelinePage> {
     const d = this.#d;
     const now = d.clock.now();
@@ -44,13 +46,12 @@ export class HomeTimeline {
     const materializes = d.timelines.capabilities.materializes ?? true;
     // Everything that depends only on the reader goes out at once. The timeline is read before it is known whether
     // the reader counts as active; for an inactive reader that slice is discarded and the timeline rebuilt.
-    const [, followees, [lastSeen], blockedIds, speculative] = await Promise.all([
-      readerExists,
-      d.graph.followeeIds(readerId),
+    const [context, [lastSeen], speculative] = await Promise.all([
+      this.#context(readerId, before, firstChunk, checkReader),
       d.activity.lastSeen([readerId]),
-      d.graph.blockedIds?.(readerId),
       materializes ? d.timelines.read(readerId, { before, limit: firstChunk }) : null,
     ]);
+    const { followees, blocked } = context;
     const sources = new Set<UserId>(followees);
     sources.add(readerId);
     const sourceList = [...sources];
@@ -61,7 +62,9 @@ export class HomeTimeline {
       slice = await d.timelines.read(readerId, { before, limit: firstChunk });
     }
     const [pulled] = await Promise.all([
-      slice === null ? Promise.resolve<UserId[]>([]) : d.users.pulledAmong(followees),
+      slice === null || context.pulled !== undefined
+        ? Promise.resolve(context.pulled ?? [])
+        : d.users.pulledAmong(followees),
       this.#touch(readerId, lastSeen, now),
     ]);
 
@@ -71,11 +74,8 @@ export class HomeTimeline {
       candidates.push(this.#truth(sourceList, undefined));
     } else {
       const floor = slice.floor;
-      pulled.push(readerId);
       candidates.push(this.#materialized(readerId, before, slice, firstChunk, sourceList));
-      candidates.push({
-        fetch: (b, n) => d.posts.byAuthors(pulled, { before: b, after: floor, limit: n }),
-      });
+      candidates.push(this.#pulled([...pulled, readerId], before, firstChunk, floor, context.recent));
       if (floor !== "0") candidates.push(this.#truth(sourceList, floor));
     }
     const merger = new CandidateMerger(candidates, before, firstChunk);
@@ -85,10 +85,35 @@ export class HomeTimeline {
       posts: d.posts,
       graph: d.graph,
       viewerId: readerId,
-      ...(blockedIds === undefined ? {} : { blockedIds: new Set(blockedIds) }),
+      ...(blocked === undefined ? {} : { blockedIds: new Set(blocked) }),
       sources,
       replyRule: true,
     });
+  }
+
+  /**
+   * The reader's followees and blocks, and, from a `homeContext` store, also the pulled authors among the followees
+   * and the recent posts of those and the reader's: one round trip there, three here (reader, followees, blocks).
+   */
+  async #context(
+    readerId: UserId,
+    before: PostId | undefined,
+    limit: number,
+    checkReader: () => Promise<unknown>,
+  ): Promise<{ followees: UserId[]; blocked?: UserId[]; pulled?: UserId[]; recent?: PostId[] }> {
+    const d = this.#d;
+    if (d.homeContext !== undefined) {
+      const context = await d.homeContext.homeContext(readerId, before === undefined ? { limit } : { before, limit });
+      if (context !== undefined) return context;
+      // No such reader, unless it was created since: then ask the stores one by one.
+      await checkReader();
+    }
+    const [, followees, blocked] = await Promise.all([
+      checkReader(),
+      d.graph.followeeIds(readerId),
+      d.graph.blockedIds?.(readerId),
+    ]);
+    return blocked === undefined ? { followees } : { followees, blocked };
   }
 
   /**
@@ -145,6 +170,33 @@ export class HomeTimeline {
           fromTruth = true;
         }
         return d.posts.byAuthors(sourceList, { before: b, after: first.floor, limit: n });
+      },
+    };
+  }
+
+  /**
+   * The recent posts of pulled authors and the reader's own (read-your-writes) above the timeline's floor. The first
+   * chunk comes from the context when it was read with it: the newest `firstLimit` below `before`, of which those above
+   * the floor are exactly the newest of that range above the floor.
+   */
+  #pulled(
+    authors: readonly UserId[],
+    before: PostId | undefined,
+    firstLimit: number,
+    floor: PostId,
+    recent: readonly PostId[] | undefined,
+  ): CandidateSource {
+    const posts = this.#d.posts;
+    let pending = recent;
+    return {
+      fetch: async (b, n) => {
+        if (pending !== undefined && b === before && n === firstLimit) {
+          const ids = pending.filter((id) => compareIds(id, floor) > 0);
+          pending = undefined;
+          return ids;
+        }
+        pending = undefined;
+        return posts.byAuthors(authors, { before: b, after: floor, limit: n });
       },
     };
   }

@@ -1,0 +1,85 @@
+import type { HomeContext, HomeContextStore, PostId, UserId } from "@feed-engine/core";
+import { guard } from "./errors.js";
+import { type PgQueryable, type PreparedStatement, prepared, run } from "./pool.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
+import { pgId, pgLimit } from "./values.js";
+
+/** Options for {@link PostgresHomeContextStore}. */
+export interface PostgresHomeContextStoreOptions {
+  /** A `pg.Pool` (or a `pg.Client`: every read is one statement). The caller owns it and ends it. */
+  pool: PgQueryable;
+  /** The schema the deployment's users, graph and post stores use (default `"feed_engine"`). */
+  schema?: string;
+}
+
+/**
+ * One statement for everything a home read needs before it merges. Lists come back as comma-joined text, which
+ * JavaScript splits natively, rather than as arrays that pg parses character by character. The pulled authors'
+ * recent posts use the same per-author backward scans as `PostgresPostStore.byAuthors`.
+ */
+function statement(schema: string): string {
+  return `WITH followees AS (
+      SELECT followee_id AS id FROM ${schema}.follows WHERE follower_id = $1
+    ), pulled AS (
+      SELECT f.id FROM followees f JOIN ${schema}.pulled_authors pa ON pa.user_id = f.id
+    )
+    SELECT
+      EXISTS (SELECT 1 FROM ${schema}.users WHERE id = $1) AS reader,
+      (SELECT string_agg(id::text, ',' ORDER BY id) FROM followees) AS followees,
+      (SELECT string_agg(id::text, ',' ORDER BY id) FROM pulled) AS pulled,
+      (SELECT string_agg(id::text, ',' ORDER BY id) FROM (
+        SELECT blocked_id AS id FROM ${schema}.blocks WHERE blocker_id = $1
+        UNION SELECT blocker_id FROM ${schema}.blocks WHERE blocked_id = $1
+      ) either_way) AS blocked,
+      (SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM (
+        SELECT p.id FROM (SELECT $1::bigint AS author_id UNION SELECT id FROM pulled) a
+        CROSS JOIN LATERAL (
+          SELECT id FROM ${schema}.posts
+          WHERE author_id = a.author_id AND NOT deleted AND ($2::bigint IS NULL OR id < $2)
+          ORDER BY id DESC LIMIT $3
+        ) p
+        ORDER BY p.id DESC LIMIT $3
+      ) newest) AS recent`;
+}
+
+interface ContextRow {
+  reader: boolean;
+  followees: string | null;
+  pulled: string | null;
+  blocked: string | null;
+  recent: string | null;
+}
+
+const list = (joined: string | null): string[] => (joined === null ? [] : joined.split(","));
+
+/**
+ * {@link HomeContextStore} on PostgreSQL: a home read's reader check, followees, blocks, pulled authors and their
+ * recent posts in one round trip and one snapshot, instead of four queries. It reads the tables of the schema's
+ * {@link PostgresUserStore}, {@link PostgresGraphStore} and {@link PostgresPostStore}; pass it with those stores.
+ */
+export class PostgresHomeContextStore implements HomeContextStore {
+  readonly #pool: PgQueryable;
+  readonly #sql: PreparedStatement;
+
+  constructor(options: PostgresHomeContextStoreOptions) {
+    this.#pool = options.pool;
+    this.#sql = prepared(statement(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresHomeContextStore")));
+  }
+
+  /** The reader's context for one page, or undefined when the reader does not exist. */
+  async homeContext(readerId: UserId, page: { before?: PostId; limit: number }): Promise<HomeContext | undefined> {
+    const where = "PostgresHomeContextStore.homeContext";
+    const reader = pgId(readerId, where, "readerId");
+    const before = page.before === undefined ? null : pgId(page.before, where, "page.before");
+    const limit = pgLimit(page.limit);
+    const { rows } = await guard(where, () => run<ContextRow>(this.#pool, this.#sql, [reader, before, limit]));
+    const row = rows[0];
+    if (row === undefined || !row.reader) return undefined;
+    return {
+      followees: list(row.followees),
+      pulled: list(row.pulled),
+      blocked: list(row.blocked),
+      recent: list(row.recent),
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { homeContextStoreContract } from "@feed-engine/core/testing";
+import { describe, expect, it } from "vitest";
+import { PostgresGraphStore, PostgresHomeContextStore, PostgresPostStore, PostgresUserStore } from "../src/index.js";
+import { codeOf, recordingPool, testDatabase } from "./test-database.js";
+
+const db = testDatabase();
+
+homeContextStoreContract("PostgresHomeContextStore", async () => {
+  const schema = await db.freshSchema();
+  const pool = db.pool;
+  return {
+    homeContext: new PostgresHomeContextStore({ pool, schema }),
+    users: new PostgresUserStore({ pool, schema }),
+    graph: new PostgresGraphStore({ pool, schema }),
+    posts: new PostgresPostStore({ pool, schema }),
+  };
+});
+
+describe("PostgresHomeContextStore", () => {
+  it("refuses malformed ids with VALIDATION, before querying", async () => {
+    const recorded = recordingPool(db.pool);
+    const store = new PostgresHomeContextStore({ pool: recorded.pool, schema: await db.freshSchema() });
+    for (const id of ["9223372036854775808", "1; DROP TABLE users", "-1", "{1}", "", "a\u0000b"]) {
+      expect(await codeOf(() => store.homeContext(id, { limit: 20 }))).toBe("VALIDATION");
+      expect(await codeOf(() => store.homeContext("1", { before: id, limit: 20 }))).toBe("VALIDATION");
+    }
+    expect(recorded.statements).toEqual([]);
+  });
+
+  it("is one statement per read", async () => {
+    const recorded = recordingPool(db.pool);
+    const schema = await db.freshSchema();
+    const users = new PostgresUserStore({ pool: db.pool, schema });
+    await users.create({ id: "1", handle: "one", displayName: "One", createdAt: 1 });
+    const store = new PostgresHomeContextStore({ pool: recorded.pool, schema });
+    expect(await store.homeContext("1", { limit: 20 })).toEqual({ followees: [], pulled: [], blocked: [], recent: [] });
+    expect(recorded.statements).toHaveLength(1);
+  });
+});

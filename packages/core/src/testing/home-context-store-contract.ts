@@ -1,0 +1,115 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { GraphStore } from "../ports/graph-store.js";
+import type { HomeContextStore } from "../ports/home-context-store.js";
+import type { PostStore } from "../ports/post-store.js";
+import type { UserStore } from "../ports/user-store.js";
+import { BIG, lcg, post } from "./post-records.js";
+
+/** A {@link HomeContextStore} with the stores whose data it reads, all empty and in their own namespace. */
+export interface HomeContextFixture {
+  homeContext: HomeContextStore;
+  users: UserStore;
+  /** The graph store, with `blockedIds` (the oracle for the context's blocks). */
+  graph: GraphStore & Required<Pick<GraphStore, "blockedIds">>;
+  posts: PostStore;
+}
+
+/**
+ * The behaviour every {@link HomeContextStore} must have: for any reader and page, the same answers as asking the
+ * deployment's user, graph and post stores one by one. Call it from an adapter's test file with a factory that returns
+ * a fresh fixture on every call.
+ */
+export function homeContextStoreContract(
+  name: string,
+  factory: () => HomeContextFixture | Promise<HomeContextFixture>,
+) {
+  describe(`${name}: HomeContextStore contract`, () => {
+    let f: HomeContextFixture;
+
+    beforeEach(async () => {
+      f = await factory();
+    });
+
+    const user = (id: string) => ({ id, handle: `u${id}`, displayName: `User ${id}`, createdAt: 1 });
+    const postId = (n: number) => String(BIG + BigInt(n));
+
+    /** What the stores say one by one: the oracle. */
+    async function separately(readerId: string, page: { before?: string; limit: number }) {
+      const followees = await f.graph.followeeIds(readerId);
+      const pulled = await f.users.pulledAmong(followees);
+      const blocked = await f.graph.blockedIds(readerId);
+      const recent = await f.posts.byAuthors([readerId, ...pulled], page);
+      const ascending = (ids: string[]) => [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      return { followees: ascending(followees), pulled: ascending(pulled), blocked: ascending(blocked), recent };
+    }
+
+    it("is undefined for a reader who does not exist", async () => {
+      expect(await f.homeContext.homeContext("404", { limit: 20 })).toBeUndefined();
+    });
+
+    it("gives a reader with nobody followed empty lists and their own posts, newest first", async () => {
+      await f.users.create(user("1"));
+      await f.posts.insert(post(postId(1), "1"));
+      await f.posts.insert(post(postId(2), "1"));
+      await f.posts.insert(post(postId(3), "2"));
+      expect(await f.homeContext.homeContext("1", { limit: 20 })).toEqual({
+        followees: [],
+        pulled: [],
+        blocked: [],
+        recent: [postId(2), postId(1)],
+      });
+    });
+
+    it("lists followees and blocks either way in ascending numeric order, and only pulled followees' posts", async () => {
+      for (const id of ["1", "2", "9", "10", "11", "12"]) await f.users.create(user(id));
+      await f.graph.follow("1", "10", 1);
+      await f.graph.follow("1", "9", 1);
+      await f.graph.follow("1", "2", 1);
+      await f.graph.follow("1", "11", 1);
+      await f.graph.block("12", "1");
+      await f.users.markPulled("10");
+      await f.users.markPulled("11");
+      await f.users.markPulled("12");
+      await f.posts.insert(post(postId(1), "9"));
+      await f.posts.insert(post(postId(2), "10"));
+      await f.posts.insert(post(postId(3), "11"));
+      await f.posts.insert(post(postId(4), "12"));
+      await f.posts.insert(post(postId(5), "1"));
+      await f.posts.insert(post(postId(6), "11"));
+      await f.posts.delete(postId(6));
+      expect(await f.homeContext.homeContext("1", { limit: 20 })).toEqual({
+        followees: ["2", "9", "10", "11"],
+        pulled: ["10", "11"],
+        blocked: ["12"],
+        recent: [postId(5), postId(3), postId(2)],
+      });
+      expect(await f.homeContext.homeContext("1", { before: postId(5), limit: 1 })).toMatchObject({
+        recent: [postId(3)],
+      });
+    });
+
+    it("agrees with the stores asked one by one, through follows, unfollows, blocks and deletes", async () => {
+      const random = lcg(42);
+      const pick = (n: number) => String(1 + Math.floor(random() * n));
+      for (let id = 1; id <= 30; id++) await f.users.create(user(String(id)));
+      let next = 0;
+      for (let step = 0; step < 300; step++) {
+        const roll = random();
+        if (roll < 0.35) await f.graph.follow(pick(30), pick(30), step);
+        else if (roll < 0.45) await f.graph.unfollow(pick(30), pick(30));
+        else if (roll < 0.5) await f.graph.block(pick(30), pick(30));
+        else if (roll < 0.53) await f.users.markPulled(pick(30));
+        else if (roll < 0.93) await f.posts.insert(post(postId(++next), pick(30)));
+        else if (next > 0) await f.posts.delete(postId(1 + Math.floor(random() * next)));
+        if (step % 30 === 29) {
+          for (const reader of ["1", "7", pick(30)]) {
+            const page = random() < 0.5 ? { limit: 1 + Math.floor(random() * 25) } : { before: postId(next), limit: 5 };
+            const context = await f.homeContext.homeContext(reader, page);
+            const expected = await separately(reader, page);
+            expect(context, `reader ${reader} at step ${step}`).toEqual(expected);
+          }
+        }
+      }
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { createFeedEngine } from "../src/engine/create-feed-engine.js";
+import type { HomeContextStore } from "../src/index.js";
+import { MemoryGraphStore } from "../src/memory/memory-graph-store.js";
+import { MemoryHomeContextStore } from "../src/memory/memory-home-context-store.js";
+import { MemoryPostStore } from "../src/memory/memory-post-store.js";
+import { MemoryUserStore } from "../src/memory/memory-user-store.js";
+import { homeContextStoreContract } from "../src/testing/home-context-store-contract.js";
+
+function memoryStores() {
+  const stores = { users: new MemoryUserStore(), graph: new MemoryGraphStore(), posts: new MemoryPostStore() };
+  return { ...stores, homeContext: new MemoryHomeContextStore(stores) };
+}
+
+homeContextStoreContract("MemoryHomeContextStore", memoryStores);
+
+describe("home reads with a HomeContextStore", () => {
+  /** The stores, counting the graph's and users' per-read calls made by anyone but the context store. */
+  function counted() {
+    const calls = { context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0 };
+    let counting = true;
+    class Graph extends MemoryGraphStore {
+      override followeeIds(id: string) {
+        if (counting) calls.followeeIds++;
+        return super.followeeIds(id);
+      }
+      override blockedIds(id: string) {
+        if (counting) calls.blockedIds++;
+        return super.blockedIds(id);
+      }
+    }
+    class Users extends MemoryUserStore {
+      override pulledAmong(ids: readonly string[]) {
+        if (counting) calls.pulledAmong++;
+        return super.pulledAmong(ids);
+      }
+    }
+    const stores = { users: new Users(), graph: new Graph(), posts: new MemoryPostStore() };
+    const inner = new MemoryHomeContextStore(stores);
+    const homeContext: HomeContextStore = {
+      homeContext: async (readerId, page) => {
+        calls.context++;
+        counting = false;
+        try {
+          return await inner.homeContext(readerId, page);
+        } finally {
+          counting = true;
+        }
+      },
+    };
+    return { stores: { ...stores, homeContext }, calls };
+  }
+
+  it("takes the reader's context in one call, and asks no other store for it", async () => {
+    const { stores, calls } = counted();
+    const feed = createFeedEngine({ stores });
+    const alice = await feed.registerUser({ handle: "alice" });
+    const bob = await feed.registerUser({ handle: "bob" });
+    await feed.follow(alice.id, bob.id);
+    await feed.post(bob.id, { text: "hello" });
+    await feed.drain();
+    Object.assign(calls, { context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0 });
+    const page = await feed.homeTimeline(alice.id);
+    expect(page.items.map((item) => item.post.text)).toEqual(["hello"]);
+    expect(calls).toEqual({ context: 1, followeeIds: 0, blockedIds: 0, pulledAmong: 0 });
+    await feed.close();
+  });
+
+  it("rejects an unknown reader with NOT_FOUND, writing nothing", async () => {
+    const { stores } = counted();
+    const feed = createFeedEngine({ stores });
+    await expect(feed.homeTimeline("12345")).rejects.toMatchObject({ code: "NOT_FOUND", field: "userId" });
+    expect(await feed.stores.activity.lastSeen(["12345"])).toEqual([undefined]);
+    await feed.close();
+  });
+});
