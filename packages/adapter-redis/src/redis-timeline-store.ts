@@ -35,8 +35,10 @@ const KEYS_PER_CALL = 1_000;
  * byte whose bit 0 means complete) and the entries as 8-byte big-endian ids, ascending, so about 9 bytes per entry.
  *
  * Every change to a timeline is one Lua script (`src/lua`), so insert, dedupe and trim to the cap are atomic per
- * timeline. A push of an id newer than every entry appends in place; in a full timeline it raises the floor past the
- * oldest entry, which stays behind as a stale entry until the next rewrite (see `src/lua/includes/timeline.lua`). A fan-out batch is one round trip: one script call for all its timelines on a standalone server; on a
+ * timeline. A push of an id newer than every entry appends in place, full timeline or not: the entry just before the
+ * last `cap` is an implicit floor, so the oldest entry turns stale without a write and stays behind until the next
+ * rewrite (see `src/lua/includes/timeline.lua`). The read and remove scripts take the cap for that reason. A fan-out
+ * batch is one round trip: one script call for all its timelines on a standalone server; on a
  * Cluster, one pipeline per node holding one script call per slot. Keys are `${prefix}tl:{${userId}}`, so all of one
  * timeline's state lives on one slot.
  */
@@ -124,7 +126,8 @@ export class RedisTimelineStore implements TimelineStore {
     }
     // As the reference store: fractions round down, negatives read nothing, anything above the cap reads it all.
     const count = Math.min(Math.max(0, Math.floor(limit)), 2 ** 31 - 1);
-    const reply = await this.#one(userId, "read", (p, key) => timelineScripts.read(p, key, before, count, this.#ttl));
+    const args = { before, limit: count, ttl: this.#ttl, cap: this.cap };
+    const reply = await this.#one(userId, "read", (p, key) => timelineScripts.read(p, key, args));
     if (reply === null || reply === undefined) return null;
     if (!Array.isArray(reply) || !Buffer.isBuffer(reply[0]) || !Buffer.isBuffer(reply[1])) {
       throw toFeedError(reply, "RedisTimelineStore.read");
@@ -137,7 +140,7 @@ export class RedisTimelineStore implements TimelineStore {
     assertId(userId, "userId");
     const ids = encodeSortedIds(postIds, "postIds");
     if (ids.length === 0) return;
-    const reply = await this.#one(userId, "remove", (p, key) => timelineScripts.remove(p, [key], ids));
+    const reply = await this.#one(userId, "remove", (p, key) => timelineScripts.remove(p, [key], ids, this.cap));
     countOf(reply, "RedisTimelineStore.remove");
   }
 
@@ -145,7 +148,9 @@ export class RedisTimelineStore implements TimelineStore {
   async removeFromMany(userIds: readonly UserId[], postId: PostId): Promise<void> {
     assertIds(userIds, "userIds");
     const id = encodeId(postId, "postId");
-    const replies = await this.#many(userIds, "removeFromMany", (p, keys) => timelineScripts.remove(p, keys, id));
+    const replies = await this.#many(userIds, "removeFromMany", (p, keys) =>
+      timelineScripts.remove(p, keys, id, this.cap),
+    );
     for (const reply of replies) countOf(reply, "RedisTimelineStore.removeFromMany");
   }
 

@@ -76,11 +76,15 @@ export const timelineScripts = {
     queue(pipeline, TIMELINE_SCRIPTS.push.command, [keys.length, ...keys, id, cap, ttl]);
   },
   /** `read-1.lua` (binary reply); replies null, `[header, page]` as Buffers, or a failure code. */
-  read(pipeline: RedisPipeline, key: string, before: Buffer | undefined, limit: number, ttl: number): void {
-    queue(pipeline, `${TIMELINE_SCRIPTS.read.command}Buffer`, [key, before ?? "", limit, ttl]);
+  read(
+    pipeline: RedisPipeline,
+    key: string,
+    args: { before: Buffer | undefined; limit: number; ttl: number; cap: number },
+  ): void {
+    queue(pipeline, `${TIMELINE_SCRIPTS.read.command}Buffer`, [key, args.before ?? "", args.limit, args.ttl, args.cap]);
   },
   /** `remove-n.lua`; replies how many entries were removed, or a failure code. */
-  remove(pipeline: RedisPipeline, keys: readonly string[], ids: Buffer): void {
-    queue(pipeline, TIMELINE_SCRIPTS.remove.command, [keys.length, ...keys, ids]);
+  remove(pipeline: RedisPipeline, keys: readonly string[], ids: Buffer, cap: number): void {
+    queue(pipeline, TIMELINE_SCRIPTS.remove.command, [keys.length, ...keys, ids, cap]);
   },
 };

@@ -37,8 +37,9 @@ export function encodeSortedIds(ids: unknown, field: string): Buffer {
 }
 
 /**
- * Decodes `read-1.lua`'s reply into a slice, newest first: the header (floor, flags) and the page's entries,
- * ascending. Entries at or below the floor are stale (left by pushes into a full timeline) and are dropped here.
+ * Decodes `read-1.lua`'s reply into a slice, newest first: the header (the floor the store's cap sees, flags) and the
+ * page's entries, ascending. Entries at or below that floor are stale (left by pushes into a full timeline, or under
+ * a floor raised in place) and are dropped here.
  */
 export function decodeSlice(header: Buffer, page: Buffer): TimelineSlice {
   const floor = header.readBigUInt64BE(0);

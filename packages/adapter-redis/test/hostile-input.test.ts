@@ -154,6 +154,22 @@ describe("RedisTimelineStore rejects hostile input before it reaches Redis", () 
   });
 });
 
+describe("RedisTimelineStore leaves a foreign value under its key as it was", () => {
+  it("a push that appends before it can tell puts the value back, TTL and all, and fails with CONFLICT", async () => {
+    const base = prefix.fresh();
+    const store = new RedisTimelineStore({ client, prefix: base, cap: 5, ttlSeconds: 60 });
+    // Lengths of 16 bytes and more are only checked after the APPEND (push reads the last 16 bytes, not the length).
+    const values = ["sixteen bytes!!!", "a value of some twenty-six", "\u0000".repeat(32)];
+    for (const [i, value] of values.entries()) {
+      const key = store.keyOf(String(i + 1));
+      await client.set(key, value, "EX", 1_000);
+      await expect(store.push([String(i + 1)], "9223372036854775807")).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await client.get(key)).toBe(value);
+      expect(await client.ttl(key)).toBeGreaterThan(990);
+    }
+  });
+});
+
 describe("RedisActivityStore rejects hostile input before it reaches Redis", () => {
   it("ids and times", async () => {
     const base = prefix.fresh();

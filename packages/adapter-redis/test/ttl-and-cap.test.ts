@@ -95,19 +95,21 @@ describe("RedisTimelineStore after the cap is lowered", () => {
     ] as const) {
       await stores[cap].fill(user, [], "0");
       for (let n = 1_001; n <= 1_000 + cap + 3; n++) expect(await stores[cap].push([user], String(n))).toBe(1);
-      // Three pushes past the cap appended in place: the three oldest entries are stale under the raised floor.
+      // Three pushes past the cap appended in place: the three oldest entries are stale under the implicit floor.
       expect(await client.strlen(stores[cap].keyOf(user))).toBe(9 + 8 * (cap + 3));
       expect(await stores[cap].read(user, { limit: 100 })).toEqual({ ids: ids(1_004, 1_000 + cap + 3), floor: "1003" });
     }
     // A lower cap: the next push trims to 30 and raises the floor past what it drops.
     expect(await stores[30].push(["1"], "1044")).toBe(1);
     expect(await stores[30].read("1", { limit: 100 })).toEqual({ ids: ids(1_015, 1_044), floor: "1014" });
-    // A higher cap: the timeline has room again; nothing under the floor comes back.
+    // A higher cap: the timeline has room again. The three entries cap 32 only hid behind its implicit floor were
+    // never removed, so they come back, under the header's lower floor (see src/lua/includes/timeline.lua).
     expect(await stores[40].push(["2"], "1036")).toBe(1);
-    expect(await stores[40].read("2", { limit: 100 })).toEqual({ ids: ids(1_004, 1_036), floor: "1003" });
+    expect(await stores[40].read("2", { limit: 100 })).toEqual({ ids: ids(1_001, 1_036), floor: "0" });
     expect(await stores[40].read("2", { before: "1010", limit: 100 })).toEqual({
-      ids: ids(1_004, 1_009),
-      floor: "1003",
+      ids: ids(1_001, 1_009),
+      floor: "0",
     });
+    expect(await stores[32].read("2", { limit: 100 })).toEqual({ ids: ids(1_005, 1_036), floor: "1004" });
   });
 });

@@ -5,7 +5,7 @@
   The timeline is rewritten without stale entries; the layout is described in includes/timeline.lua.
 
   KEYS[1]  the timeline
-  ARGV[1]  the floor to raise to, 8 bytes big-endian (a floor already higher stays)
+  ARGV[1]  the floor to raise to, 8 bytes big-endian (a floor already higher, header's or implicit, stays)
   ARGV[2]  the ids to add: 8-byte big-endian ids, ascending, without duplicates (may be empty)
   ARGV[3]  cap: the most entries a timeline holds (integer >= 1)
   ARGV[4]  ttl in seconds to set; 0 leaves the TTL alone
@@ -23,7 +23,7 @@ local cap = tonumber(ARGV[3])
 local ttl = ARGV[4]
 local fill = ARGV[5] == '1'
 
-local s = redis.call('GET', key)
+local s = call('GET', key)
 if not s then
   if not fill then return 0 end
   s = string.rep('\0', 9)
@@ -33,12 +33,9 @@ if len < 9 or (len - 9) % 8 ~= 0 or #ids % 8 ~= 0 then return -1 end
 local n = (len - 9) / 8
 local m = #ids / 8
 
-local floor = sub(s, 1, 8)
+-- The floor this cap sees (the header's or the implicit one), raised to newFloor.
+local floor = higher(floorOf(s, n, cap), newFloor)
 local fhi, flo = unpack('>I4I4', floor)
-local ahi, alo = unpack('>I4I4', newFloor)
-if below(fhi, flo, ahi, alo) then
-  floor, fhi, flo = newFloor, ahi, alo
-end
 
 local parts = {}
 local count = 0
