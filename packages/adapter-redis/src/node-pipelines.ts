@@ -1,10 +1,13 @@
-import type { RedisClient, RedisPipeline } from "./client.js";
+import type { RedisClient, RedisCommands } from "./client.js";
 import { toFeedError } from "./redis-errors.js";
 
-/** One command of a batch: the cluster slot of its keys, and how to queue it on a pipeline. */
+/**
+ * One command of a batch: the cluster slot of its keys, and how to send it: `queue` calls one command on `target`
+ * and returns what that call returns (on a client, the promise of the reply).
+ */
 export interface SlotCommand {
   slot: number;
-  queue(pipeline: RedisPipeline): void;
+  queue(target: RedisCommands): unknown;
 }
 
 /**
@@ -16,6 +19,15 @@ export interface SlotCommand {
  */
 export async function execByNode(client: RedisClient, commands: readonly SlotCommand[], where: string) {
   if (commands.length === 0) return [];
+  if (commands.length === 1) {
+    // One command goes out on its own, not as a pipeline of one: a client with `enableAutoPipelining` then sends it
+    // in one write with the other commands of the same tick (a home read's last-seen and timeline reads).
+    try {
+      return [await commands[0]!.queue(client)];
+    } catch (error) {
+      throw toFeedError(error, where);
+    }
+  }
   const groups = new Map<string, number[]>();
   if (!client.isCluster) {
     groups.set(

@@ -7,7 +7,7 @@ import {
   type TimelineStoreCapabilities,
   type UserId,
 } from "@feed-engine/core";
-import type { RedisClient, RedisPipeline } from "./client.js";
+import type { RedisClient, RedisCommands } from "./client.js";
 import { keySlot } from "./cluster-slot.js";
 import { assertPrefix } from "./key-prefix.js";
 import { execByNode, type SlotCommand } from "./node-pipelines.js";
@@ -181,7 +181,7 @@ export class RedisTimelineStore implements TimelineStore {
   }
 
   /** Runs one command on one user's timeline and returns its reply. */
-  async #one(userId: UserId, call: string, queue: (pipeline: RedisPipeline, key: string) => void): Promise<unknown> {
+  async #one(userId: UserId, call: string, queue: (target: RedisCommands, key: string) => unknown): Promise<unknown> {
     const key = this.#key(userId);
     const [reply] = await execByNode(
       this.#client,
@@ -198,7 +198,7 @@ export class RedisTimelineStore implements TimelineStore {
   async #many(
     userIds: readonly UserId[],
     call: string,
-    queue: (pipeline: RedisPipeline, keys: readonly string[]) => void,
+    queue: (target: RedisCommands, keys: readonly string[]) => unknown,
   ): Promise<unknown[]> {
     const distinct = [...new Set(userIds)];
     const commands: SlotCommand[] = [];

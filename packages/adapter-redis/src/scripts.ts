@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { RedisClient, RedisPipeline } from "./client.js";
+import type { RedisClient, RedisCommands } from "./client.js";
 
 /** Where the Lua files are: `src/lua` under vitest and tsx, `dist/lua` once built (tsup copies them). */
 const LUA_DIR = new URL("./lua/", import.meta.url);
@@ -50,41 +50,57 @@ export function defineTimelineScripts(client: RedisClient): void {
   defined.add(client);
 }
 
-/** Queues a defined script command on a pipeline: the one place where a command is reached by name. */
-function queue(pipeline: RedisPipeline, command: string, args: Arg[]): void {
-  const send = (pipeline as unknown as Record<string, ((...args: Arg[]) => unknown) | undefined>)[command];
+/**
+ * Calls a defined script command on a pipeline (queued) or a client (sent; returns the reply's promise): the one
+ * place where a command is reached by name.
+ */
+function queue(target: RedisCommands, command: string, args: Arg[]): unknown {
+  const send = (target as unknown as Record<string, ((...args: Arg[]) => unknown) | undefined>)[command];
   if (send === undefined) throw new Error(`the script command ${command} is not defined on this client`);
-  send.apply(pipeline, args);
+  return send.apply(target, args);
 }
 
-/** Typed wrappers: each queues one script call on a pipeline; the reply is read from the pipeline's results. */
+/** Typed wrappers: each calls one script on a pipeline or a client, and returns what {@link queue} returns. */
 export const timelineScripts = {
   /** `prepare-1.lua`; replies 1 (created) or 0 (existed). */
-  prepare(pipeline: RedisPipeline, key: string, ttl: number): void {
-    queue(pipeline, TIMELINE_SCRIPTS.prepare.command, [key, ttl]);
+  prepare(target: RedisCommands, key: string, ttl: number): unknown {
+    return queue(target, TIMELINE_SCRIPTS.prepare.command, [key, ttl]);
   },
   /** `union-1.lua` (fill or merge); replies 1 (written), 0 (absent, merge) or a failure code. */
   union(
-    pipeline: RedisPipeline,
+    target: RedisCommands,
     key: string,
     args: { floor: Buffer; ids: Buffer; cap: number; ttl: number; fill: boolean },
-  ): void {
-    queue(pipeline, TIMELINE_SCRIPTS.union.command, [key, args.floor, args.ids, args.cap, args.ttl, args.fill ? 1 : 0]);
+  ): unknown {
+    return queue(target, TIMELINE_SCRIPTS.union.command, [
+      key,
+      args.floor,
+      args.ids,
+      args.cap,
+      args.ttl,
+      args.fill ? 1 : 0,
+    ]);
   },
   /** `push-n.lua`; replies how many of `keys` hold the entry, or a failure code. */
-  push(pipeline: RedisPipeline, keys: readonly string[], id: Buffer, cap: number, ttl: number): void {
-    queue(pipeline, TIMELINE_SCRIPTS.push.command, [keys.length, ...keys, id, cap, ttl]);
+  push(target: RedisCommands, keys: readonly string[], id: Buffer, cap: number, ttl: number): unknown {
+    return queue(target, TIMELINE_SCRIPTS.push.command, [keys.length, ...keys, id, cap, ttl]);
   },
   /** `read-1.lua` (binary reply); replies null, `[header, page]` as Buffers, or a failure code. */
   read(
-    pipeline: RedisPipeline,
+    target: RedisCommands,
     key: string,
     args: { before: Buffer | undefined; limit: number; ttl: number; cap: number },
-  ): void {
-    queue(pipeline, `${TIMELINE_SCRIPTS.read.command}Buffer`, [key, args.before ?? "", args.limit, args.ttl, args.cap]);
+  ): unknown {
+    return queue(target, `${TIMELINE_SCRIPTS.read.command}Buffer`, [
+      key,
+      args.before ?? "",
+      args.limit,
+      args.ttl,
+      args.cap,
+    ]);
   },
   /** `remove-n.lua`; replies how many entries were removed, or a failure code. */
-  remove(pipeline: RedisPipeline, keys: readonly string[], ids: Buffer, cap: number): void {
-    queue(pipeline, TIMELINE_SCRIPTS.remove.command, [keys.length, ...keys, ids, cap]);
+  remove(target: RedisCommands, keys: readonly string[], ids: Buffer, cap: number): unknown {
+    return queue(target, TIMELINE_SCRIPTS.remove.command, [keys.length, ...keys, ids, cap]);
   },
 };
