@@ -2,11 +2,11 @@ import type { PostId, UserId } from "../ids/id.js";
 
 /** Everything a home read needs to know about its reader before it merges, read in one round trip. */
 export interface HomeContext {
-  /** Every account the reader follows, ascending by id: as `GraphStore.followeeIds`. */
+  /** Every account the reader follows, in any order: as `GraphStore.followeeIds`. */
   followees: UserId[];
-  /** The pulled authors among `followees`, ascending by id: as `UserStore.pulledAmong(followees)`. */
+  /** The pulled authors among `followees`, in any order: as `UserStore.pulledAmong(followees)`. */
   pulled: UserId[];
-  /** Everyone a block stands between and the reader, either way, ascending by id: as `GraphStore.blockedIds`. */
+  /** Everyone a block stands between and the reader, either way, in any order: as `GraphStore.blockedIds`. */
   blocked: UserId[];
   /**
    * The newest live posts of the reader and of the `pulled` authors, newest first, below the page's `before` and at

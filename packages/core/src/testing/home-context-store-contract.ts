@@ -5,6 +5,11 @@ import type { PostStore } from "../ports/post-store.js";
 import type { UserStore } from "../ports/user-store.js";
 import { BIG, lcg, post } from "./post-records.js";
 
+/** Ascending by numeric value (the oracle does not use the library's comparison). */
+function ascending(ids: readonly string[]): string[] {
+  return [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+}
+
 /** A {@link HomeContextStore} with the stores whose data it reads, all empty and in their own namespace. */
 export interface HomeContextFixture {
   homeContext: HomeContextStore;
@@ -39,7 +44,14 @@ export function homeContextStoreContract(
       const pulled = await f.users.pulledAmong(followees);
       const blocked = await f.graph.blockedIds(readerId);
       const recent = await f.posts.byAuthors([readerId, ...pulled], page);
-      const ascending = (ids: string[]) => [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      return { followees: ascending(followees), pulled: ascending(pulled), blocked: ascending(blocked), recent };
+    }
+
+    /** The context with its unordered lists sorted, to compare with the oracle. */
+    async function contextOf(readerId: string, page: { before?: string; limit: number }) {
+      const context = await f.homeContext.homeContext(readerId, page);
+      if (context === undefined) return undefined;
+      const { followees, pulled, blocked, recent } = context;
       return { followees: ascending(followees), pulled: ascending(pulled), blocked: ascending(blocked), recent };
     }
 
@@ -52,7 +64,7 @@ export function homeContextStoreContract(
       await f.posts.insert(post(postId(1), "1"));
       await f.posts.insert(post(postId(2), "1"));
       await f.posts.insert(post(postId(3), "2"));
-      expect(await f.homeContext.homeContext("1", { limit: 20 })).toEqual({
+      expect(await contextOf("1", { limit: 20 })).toEqual({
         followees: [],
         pulled: [],
         blocked: [],
@@ -60,7 +72,7 @@ export function homeContextStoreContract(
       });
     });
 
-    it("lists followees and blocks either way in ascending numeric order, and only pulled followees' posts", async () => {
+    it("lists followees, pulled followees and blocks either way, and only pulled followees' posts", async () => {
       for (const id of ["1", "2", "9", "10", "11", "12"]) await f.users.create(user(id));
       await f.graph.follow("1", "10", 1);
       await f.graph.follow("1", "9", 1);
@@ -77,7 +89,7 @@ export function homeContextStoreContract(
       await f.posts.insert(post(postId(5), "1"));
       await f.posts.insert(post(postId(6), "11"));
       await f.posts.delete(postId(6));
-      expect(await f.homeContext.homeContext("1", { limit: 20 })).toEqual({
+      expect(await contextOf("1", { limit: 20 })).toEqual({
         followees: ["2", "9", "10", "11"],
         pulled: ["10", "11"],
         blocked: ["12"],
@@ -104,7 +116,7 @@ export function homeContextStoreContract(
         if (step % 30 === 29) {
           for (const reader of ["1", "7", pick(30)]) {
             const page = random() < 0.5 ? { limit: 1 + Math.floor(random() * 25) } : { before: postId(next), limit: 5 };
-            const context = await f.homeContext.homeContext(reader, page);
+            const context = await contextOf(reader, page);
             const expected = await separately(reader, page);
             expect(context, `reader ${reader} at step ${step}`).toEqual(expected);
           }
