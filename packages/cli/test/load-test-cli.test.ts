@@ -151,8 +151,13 @@ describe("feed-engine load-test (built binary)", () => {
     const { completed, errors, unsent, abandoned } = report.achieved;
     expect(completed + errors + unsent + abandoned).toBe(20_000);
     expect(report.achieved.perSecond).toBeLessThan(20_000);
-    // The operations that waited for the one slot carry that wait: p99 is far beyond any one operation's own time.
-    expect(report.all.latencyMs.p99!).toBeGreaterThan(100);
+    // The operations that waited for the one slot carry that wait: latency runs from the intended send time, so each
+    // operation's latency includes its send lag, and every percentile of latency is at least that of the lag. (An
+    // absolute floor would depend on how fast the machine runs the in-memory engine.)
+    const lag = report.saturation.sendLagMs;
+    expect(lag.p99!).toBeGreaterThan(0);
+    expect(report.all.latencyMs.p50!).toBeGreaterThanOrEqual(lag.p50!);
+    expect(report.all.latencyMs.p99!).toBeGreaterThanOrEqual(lag.p99!);
   });
 
   it("refuses a bad --mix, --rate or --ramp in one line, before touching any backend", async () => {
