@@ -21,8 +21,8 @@
      of the same timeline (entries a lower cap only hid come back, with a lower floor), never a hole or a removed
      entry; a store with a lower cap sees its newest `cap`, as if trimmed.
   2. The last entry, when there is one, is above the header's floor. A push of an id above the last entry therefore
-     needs neither the header nor the cap: it appends (that is all a delivery costs: STRLEN, GETRANGE of the last
-     entry, APPEND).
+     needs neither the header nor the cap: it appends (that is all a delivery costs: a GETRANGE of the last 16 bytes
+     and the APPEND, whose reply, the new length, checks that the key holds a timeline).
 
   Ids are compared as two 32-bit halves (struct.unpack), never as Lua numbers (doubles lose precision above 2^53) and
   never with `<` on strings (that uses strcoll). Big strings are avoided where a GETRANGE will do: Redis's Lua hashes
