@@ -1,10 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { GraphStore } from "../ports/graph-store.js";
-
-/** Ascending by numeric value (the oracle does not use the library's comparison). */
-function ascending(ids: readonly string[]): string[] {
-  return [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-}
+import { ascending } from "./post-records.js";
 
 /** `ids` in a fixed pseudo-random order (no Math.random in tests). */
 function shuffled(ids: readonly string[], seed: number): string[] {

@@ -3,12 +3,7 @@ import type { GraphStore } from "../ports/graph-store.js";
 import type { HomeContextStore } from "../ports/home-context-store.js";
 import type { PostStore } from "../ports/post-store.js";
 import type { UserStore } from "../ports/user-store.js";
-import { BIG, lcg, post } from "./post-records.js";
-
-/** Ascending by numeric value (the oracle does not use the library's comparison). */
-function ascending(ids: readonly string[]): string[] {
-  return [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-}
+import { ascending, BIG, lcg, post } from "./post-records.js";
 
 /** A {@link HomeContextStore} with the stores whose data it reads, all empty and in their own namespace. */
 export interface HomeContextFixture {

@@ -1,4 +1,4 @@
-/** Post records and helpers shared by the PostStore contract's suites. */
+/** Post records and helpers shared by the contract suites. */
 import type { PostRecord } from "../domain/types.js";
 
 /** Snowflake-sized ids (19 digits), counted up so tests never depend on an id generator. */
@@ -17,6 +17,11 @@ export function repost(id: string, authorId: string, original: PostRecord): Post
 /** A reply to `to` by `authorId`. */
 export function reply(id: string, authorId: string, to: PostRecord, text = `reply ${id}`): PostRecord {
   return { ...post(id, authorId, text), replyTo: { postId: to.id, authorId: to.authorId } };
+}
+
+/** Ascending by numeric value (the oracle does not use the library's comparison). */
+export function ascending(ids: readonly string[]): string[] {
+  return [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
 }
 
 /** Newest first, by numeric value (the oracle does not use the library's comparison). */
