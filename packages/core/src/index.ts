@@ -68,4 +68,5 @@ export { MemoryUserStore } from "./memory/memory-user-store.js";
 export { groupKey } from "./notifications/group-key.js";
 export { type NotificationWriterDeps, notificationWriter } from "./notifications/notification-writer.js";
 export type * from "./ports/index.js";
+export { firstCandidates } from "./timeline/first-candidates.js";
 export { PullOnlyTimelineStore } from "./timeline/pull-only-timeline-store.js";

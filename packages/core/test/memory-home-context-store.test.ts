@@ -17,7 +17,7 @@ homeContextStoreContract("MemoryHomeContextStore", memoryStores);
 describe("home reads with a HomeContextStore", () => {
   /** The stores, counting the graph's and users' per-read calls made by anyone but the context store. */
   function counted() {
-    const calls = { context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0 };
+    const calls = { context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0, hydrate: [] as string[][] };
     let counting = true;
     class Graph extends MemoryGraphStore {
       override followeeIds(id: string) {
@@ -35,7 +35,13 @@ describe("home reads with a HomeContextStore", () => {
         return super.pulledAmong(ids);
       }
     }
-    const stores = { users: new Users(), graph: new Graph(), posts: new MemoryPostStore() };
+    class Posts extends MemoryPostStore {
+      override hydrate(ids: readonly string[]) {
+        if (counting) calls.hydrate.push([...ids]);
+        return super.hydrate(ids);
+      }
+    }
+    const stores = { users: new Users(), graph: new Graph(), posts: new Posts() };
     const inner = new MemoryHomeContextStore(stores);
     const homeContext: HomeContextStore = {
       homeContext: async (readerId, page) => {
@@ -51,7 +57,9 @@ describe("home reads with a HomeContextStore", () => {
     return { stores: { ...stores, homeContext }, calls };
   }
 
-  it("takes the reader's context in one call, and asks no other store for it", async () => {
+  const zero = () => ({ context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0, hydrate: [] });
+
+  it("takes the reader's context and the page's posts in one call, and asks no other store for them", async () => {
     const { stores, calls } = counted();
     const feed = createFeedEngine({ stores });
     const alice = await feed.registerUser({ handle: "alice" });
@@ -59,10 +67,34 @@ describe("home reads with a HomeContextStore", () => {
     await feed.follow(alice.id, bob.id);
     await feed.post(bob.id, { text: "hello" });
     await feed.drain();
-    Object.assign(calls, { context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0 });
+    Object.assign(calls, zero());
     const page = await feed.homeTimeline(alice.id);
     expect(page.items.map((item) => item.post.text)).toEqual(["hello"]);
-    expect(calls).toEqual({ context: 1, followeeIds: 0, blockedIds: 0, pulledAmong: 0 });
+    expect(calls).toEqual({ ...zero(), context: 1 });
+    await feed.close();
+  });
+
+  it("hydrates only what the context did not, when the first candidates are filtered out", async () => {
+    const { stores, calls } = counted();
+    const feed = createFeedEngine({ stores });
+    const alice = await feed.registerUser({ handle: "alice" });
+    const bob = await feed.registerUser({ handle: "bob" });
+    const carol = await feed.registerUser({ handle: "carol" });
+    await feed.follow(alice.id, bob.id);
+    await feed.follow(alice.id, carol.id);
+    const kept = await feed.post(bob.id, { text: "kept" });
+    for (let i = 0; i < 3; i++) await feed.post(carol.id, { text: `carol ${i}` });
+    await feed.drain();
+    // Blocked after fan-out and not drained: carol's entries are still in alice's timeline, filtered out when read.
+    await feed.block(alice.id, carol.id);
+    const entries = (await feed.stores.timelines.read(alice.id, { limit: 10 }))?.ids ?? [];
+    expect(entries).toHaveLength(4);
+    Object.assign(calls, zero());
+    const page = await feed.homeTimeline(alice.id, { limit: 1 });
+    expect(page.items.map((item) => item.post.text)).toEqual(["kept"]);
+    // The first two candidates (limit + 1) came hydrated with the context; only the next batch was asked for.
+    expect(calls).toEqual({ ...zero(), context: 1, hydrate: [[entries[2], kept.id]] });
+    expect(entries[3]).toBe(kept.id);
     await feed.close();
   });
 

@@ -1,8 +1,9 @@
-import type { PostId, UserId } from "../ids/id.js";
+import type { UserId } from "../ids/id.js";
 import type { GraphStore } from "../ports/graph-store.js";
-import type { HomeContext, HomeContextStore } from "../ports/home-context-store.js";
+import type { HomeContext, HomeContextPage, HomeContextStore } from "../ports/home-context-store.js";
 import type { PostStore } from "../ports/post-store.js";
 import type { UserStore } from "../ports/user-store.js";
+import { firstCandidates } from "../timeline/first-candidates.js";
 
 /**
  * {@link HomeContextStore} over other stores, asking them one by one. In memory that costs nothing extra, so the
@@ -24,7 +25,7 @@ export class MemoryHomeContextStore implements HomeContextStore {
     this.#posts = stores.posts;
   }
 
-  async homeContext(readerId: UserId, page: { before?: PostId; limit: number }): Promise<HomeContext | undefined> {
+  async homeContext(readerId: UserId, page: HomeContextPage): Promise<HomeContext | undefined> {
     const [reader] = await this.#users.getMany([readerId]);
     if (reader === undefined) return undefined;
     const [followees, blocked] = await Promise.all([
@@ -32,7 +33,10 @@ export class MemoryHomeContextStore implements HomeContextStore {
       this.#graph.blockedIds(readerId),
     ]);
     const pulled = await this.#users.pulledAmong(followees);
-    const recent = await this.#posts.byAuthors([readerId, ...pulled], page);
-    return { followees, pulled, blocked, recent };
+    const { timeline, ...range } = page;
+    const recent = await this.#posts.byAuthors([readerId, ...pulled], range);
+    if (timeline === undefined) return { followees, pulled, blocked, recent };
+    const hydrated = await this.#posts.hydrate(firstCandidates(timeline, recent, page.limit));
+    return { followees, pulled, blocked, recent, hydrated };
   }
 }

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { GraphStore } from "../ports/graph-store.js";
-import type { HomeContextStore } from "../ports/home-context-store.js";
+import type { HomeContextPage, HomeContextStore } from "../ports/home-context-store.js";
 import type { PostStore } from "../ports/post-store.js";
 import type { UserStore } from "../ports/user-store.js";
+import { firstCandidates } from "../timeline/first-candidates.js";
 import { ascending, BIG, lcg, post } from "./post-records.js";
 
 /** A {@link HomeContextStore} with the stores whose data it reads, all empty and in their own namespace. */
@@ -43,11 +44,23 @@ export function homeContextStoreContract(
     }
 
     /** The context with its unordered lists sorted, to compare with the oracle. */
-    async function contextOf(readerId: string, page: { before?: string; limit: number }) {
+    async function contextOf(readerId: string, page: HomeContextPage) {
       const context = await f.homeContext.homeContext(readerId, page);
       if (context === undefined) return undefined;
-      const { followees, pulled, blocked, recent } = context;
-      return { followees: ascending(followees), pulled: ascending(pulled), blocked: ascending(blocked), recent };
+      const { followees, pulled, blocked, recent, hydrated } = context;
+      const lists = { followees: ascending(followees), pulled: ascending(pulled), blocked: ascending(blocked), recent };
+      return hydrated === undefined ? lists : { ...lists, hydrated };
+    }
+
+    /** The oracle for a page with the reader's timeline entries: the lists, and the first candidates hydrated. */
+    async function separatelyWithTimeline(
+      readerId: string,
+      page: Required<Pick<HomeContextPage, "timeline">> & HomeContextPage,
+    ) {
+      const { timeline, ...range } = page;
+      const lists = await separately(readerId, range);
+      const hydrated = await f.posts.hydrate(firstCandidates(page.timeline, lists.recent, page.limit));
+      return { ...lists, hydrated };
     }
 
     it("is undefined for a reader who does not exist", async () => {
@@ -95,6 +108,34 @@ export function homeContextStoreContract(
       });
     });
 
+    it("hydrates, given timeline entries, the newest of those and of the recent posts above the floor", async () => {
+      for (const id of ["1", "2", "3"]) await f.users.create(user(id));
+      await f.graph.follow("1", "2", 1);
+      await f.graph.follow("1", "3", 1);
+      await f.users.markPulled("3");
+      await f.posts.insert(post(postId(1), "2"));
+      await f.posts.insert(post(postId(2), "3"));
+      await f.posts.insert(post(postId(3), "1"));
+      await f.posts.insert(post(postId(4), "2"));
+      await f.posts.insert({ ...post(postId(5), "2"), repostOf: { postId: postId(2), authorId: "3" } });
+      await f.posts.insert(post(postId(6), "3"));
+      await f.posts.insert(post(postId(7), "2"));
+      await f.posts.delete(postId(7));
+      // The timeline holds 2's posts (7 is deleted, 8 was never stored) above floor 1; recent is 6, 3 and 2 (3's and
+      // the reader's). The newest four candidates: 8, 7, 6 and 5; 4, 3 and 2 are left for later.
+      const page = { limit: 4, timeline: { ids: [postId(8), postId(7), postId(5), postId(4)], floor: postId(1) } };
+      const context = await f.homeContext.homeContext("1", page);
+      expect(context?.recent).toEqual([postId(6), postId(3), postId(2)]);
+      expect([...(context?.hydrated?.keys() ?? [])].sort()).toEqual([postId(5), postId(6)]);
+      expect(context?.hydrated?.get(postId(5))).toEqual((await f.posts.hydrate([postId(5)])).get(postId(5)));
+      expect(context?.hydrated?.get(postId(5))?.original?.id).toBe(postId(2));
+      // Recent posts at or below the floor are not candidates: with floor 3, only 6 of them is.
+      const high = await f.homeContext.homeContext("1", { limit: 4, timeline: { ids: [postId(4)], floor: postId(3) } });
+      expect([...(high?.hydrated?.keys() ?? [])].sort()).toEqual([postId(4), postId(6)]);
+      // Without timeline entries, nothing is hydrated.
+      expect((await f.homeContext.homeContext("1", { limit: 4 }))?.hydrated).toBeUndefined();
+    });
+
     it("agrees with the stores asked one by one, through follows, unfollows, blocks and deletes", async () => {
       const random = lcg(42);
       const pick = (n: number) => String(1 + Math.floor(random() * n));
@@ -114,6 +155,16 @@ export function homeContextStoreContract(
             const context = await contextOf(reader, page);
             const expected = await separately(reader, page);
             expect(context, `reader ${reader} at step ${step}`).toEqual(expected);
+            // The same page with timeline entries: ids of any posts, live, deleted or never stored, above a floor.
+            const floor = postId(Math.floor(random() * (next + 1)));
+            const ids = Array.from({ length: 8 }, () => postId(1 + Math.floor(random() * (next + 3))))
+              .filter((id) => id > floor && (page.before === undefined || id < page.before))
+              .sort()
+              .reverse();
+            const withTimeline = { ...page, timeline: { ids: [...new Set(ids)], floor } };
+            expect(await contextOf(reader, withTimeline), `reader ${reader} at step ${step}, with a timeline`).toEqual(
+              await separatelyWithTimeline(reader, withTimeline),
+            );
           }
         }
       }

@@ -3,9 +3,21 @@ import type { TimelinePage } from "../domain/types.js";
 import type { FeedStores } from "../engine/options.js";
 import type { FanoutPolicy } from "../fanout/fanout-policy.js";
 import { compareIds, nextId, type PostId, type UserId } from "../ids/id.js";
+import type { HomeContextPage } from "../ports/home-context-store.js";
+import type { HydratedPost } from "../ports/post-store.js";
 import type { TimelineSlice } from "../ports/timeline-store.js";
 import { CandidateMerger, type CandidateSource } from "./candidate-merger.js";
-import { collectPage } from "./page-collector.js";
+import { firstCandidates } from "./first-candidates.js";
+import { type CollectOptions, collectPage } from "./page-collector.js";
+
+/** What a read knows of its reader before it merges: all of it from a `homeContext` store, the first two otherwise. */
+interface ReaderContext {
+  followees: UserId[];
+  blocked?: UserId[];
+  pulled?: UserId[];
+  recent?: PostId[];
+  hydrated?: Map<PostId, HydratedPost>;
+}
 
 /** What the home timeline reads from (and the fan-out worker writes to). */
 export interface HomeTimelineDeps
@@ -44,13 +56,28 @@ export class HomeTimeline {
     const now = d.clock.now();
     const firstChunk = limit + 1;
     const materializes = d.timelines.capabilities.materializes ?? true;
-    // Everything that depends only on the reader goes out at once. The timeline is read before it is known whether
-    // the reader counts as active; for an inactive reader that slice is discarded and the timeline rebuilt.
-    const [context, [lastSeen], speculative] = await Promise.all([
-      this.#context(readerId, before, firstChunk, checkReader),
+    // The timeline is read before it is known whether the reader counts as active; for an inactive reader that slice
+    // is discarded and the timeline rebuilt.
+    const timelineReads = Promise.all([
       d.activity.lastSeen([readerId]),
       materializes ? d.timelines.read(readerId, { before, limit: firstChunk }) : null,
     ]);
+    let context: ReaderContext;
+    let lastSeen: number | undefined;
+    let speculative: TimelineSlice | null;
+    if (d.homeContext !== undefined) {
+      // The timeline's entries go with the context query, which then also hydrates the page's first candidates: one
+      // round trip to the source of truth for the whole page.
+      [[lastSeen], speculative] = await timelineReads;
+      const timeline = d.policy.isInactive(lastSeen, now) ? undefined : (speculative ?? undefined);
+      context = await this.#context(readerId, before, firstChunk, checkReader, timeline);
+    } else {
+      // Everything that depends only on the reader goes out at once.
+      [context, [[lastSeen], speculative]] = await Promise.all([
+        this.#context(readerId, before, firstChunk, checkReader, undefined),
+        timelineReads,
+      ]);
+    }
     const { followees, blocked } = context;
     const sources = new Set<UserId>(followees);
     sources.add(readerId);
@@ -69,6 +96,7 @@ export class HomeTimeline {
     ]);
 
     const candidates: CandidateSource[] = [];
+    let hydrated: CollectOptions["hydrated"];
     if (slice === null) {
       // A pull-only store, or one that would not keep the timeline: serve the page from the source of truth.
       candidates.push(this.#truth(sourceList, undefined));
@@ -77,6 +105,9 @@ export class HomeTimeline {
       candidates.push(this.#materialized(readerId, before, slice, firstChunk, sourceList));
       candidates.push(this.#pulled([...pulled, readerId], before, firstChunk, floor, context.recent));
       if (floor !== "0") candidates.push(this.#truth(sourceList, floor));
+      if (context.hydrated !== undefined && slice === speculative && context.recent !== undefined) {
+        hydrated = { ids: new Set(firstCandidates(slice, context.recent, firstChunk)), posts: context.hydrated };
+      }
     }
     const merger = new CandidateMerger(candidates, before, firstChunk);
     return collectPage(merger, {
@@ -88,22 +119,27 @@ export class HomeTimeline {
       ...(blocked === undefined ? {} : { blockedIds: new Set(blocked) }),
       sources,
       replyRule: true,
+      ...(hydrated === undefined ? {} : { hydrated }),
     });
   }
 
   /**
-   * The reader's followees and blocks, and, from a `homeContext` store, also the pulled authors among the followees
-   * and the recent posts of those and the reader's: one round trip there, three here (reader, followees, blocks).
+   * The reader's followees and blocks, and, from a `homeContext` store, also the pulled authors among the followees,
+   * the recent posts of those and the reader's, and (given the reader's timeline slice) the page's first candidates
+   * hydrated: one round trip there, three here (reader, followees, blocks).
    */
   async #context(
     readerId: UserId,
     before: PostId | undefined,
     limit: number,
     checkReader: () => Promise<unknown>,
-  ): Promise<{ followees: UserId[]; blocked?: UserId[]; pulled?: UserId[]; recent?: PostId[] }> {
+    timeline: TimelineSlice | undefined,
+  ): Promise<ReaderContext> {
     const d = this.#d;
     if (d.homeContext !== undefined) {
-      const context = await d.homeContext.homeContext(readerId, before === undefined ? { limit } : { before, limit });
+      const page: HomeContextPage = before === undefined ? { limit } : { before, limit };
+      if (timeline !== undefined) page.timeline = timeline;
+      const context = await d.homeContext.homeContext(readerId, page);
       if (context !== undefined) return context;
       // No such reader, unless it was created since: then ask the stores one by one.
       await checkReader();

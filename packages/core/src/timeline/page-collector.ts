@@ -1,7 +1,7 @@
 import type { TimelineItem, TimelinePage } from "../domain/types.js";
-import type { UserId } from "../ids/id.js";
+import type { PostId, UserId } from "../ids/id.js";
 import type { GraphStore } from "../ports/graph-store.js";
-import type { PostStore } from "../ports/post-store.js";
+import type { HydratedPost, PostStore } from "../ports/post-store.js";
 import type { CandidateMerger } from "./candidate-merger.js";
 import { type CursorKind, encodeCursor } from "./cursor.js";
 import { involvedAuthors, type VisibilityContext, visibleItems } from "./visibility.js";
@@ -18,6 +18,8 @@ export interface CollectOptions {
   blockedIds?: ReadonlySet<UserId>;
   sources: ReadonlySet<UserId>;
   replyRule: boolean;
+  /** Posts already hydrated (with the reader's context): `posts` holds those of `ids` that are live. */
+  hydrated?: { ids: ReadonlySet<PostId>; posts: ReadonlyMap<PostId, HydratedPost> };
 }
 
 /**
@@ -32,7 +34,7 @@ export async function collectPage(merger: CandidateMerger, options: CollectOptio
   for (;;) {
     const ids = await merger.next(want);
     if (ids.length === 0) break;
-    const hydrated = await posts.hydrate(ids);
+    const hydrated = await hydrate(ids, posts, options.hydrated);
     const blockedSet = new Set<UserId>(options.blockedIds);
     if (viewerId !== undefined && options.blockedIds === undefined) {
       const authors = involvedAuthors(hydrated).filter((a) => a !== viewerId);
@@ -54,4 +56,20 @@ export async function collectPage(merger: CandidateMerger, options: CollectOptio
   const page = items.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page, nextCursor: items.length > limit && last ? encodeCursor(options.kind, last.id) : null };
+}
+
+/** Hydrates `ids`, asking the post store only for those not hydrated already. */
+async function hydrate(
+  ids: readonly PostId[],
+  posts: PostStore,
+  known: CollectOptions["hydrated"],
+): Promise<Map<PostId, HydratedPost>> {
+  if (known === undefined) return posts.hydrate(ids);
+  const missing = ids.filter((id) => !known.ids.has(id));
+  const out = missing.length === 0 ? new Map<PostId, HydratedPost>() : await posts.hydrate(missing);
+  for (const id of ids) {
+    const post = known.posts.get(id);
+    if (post !== undefined) out.set(id, post);
+  }
+  return out;
 }
