@@ -1,4 +1,4 @@
-import type { Post, PostRecord } from "@feed-engine/core";
+import type { HydratedPost, Post, PostId, PostRecord } from "@feed-engine/core";
 import { escapeNul, hasNul, unescapeNul } from "./nul.js";
 import { MAX_TEXT_BYTES, pgArray, pgBoolean, pgId, pgIds, pgMillis, pgText } from "./values.js";
 
@@ -101,4 +101,30 @@ export function toRecord(row: PostRow, prefix = ""): PostRecord | undefined {
 export function toPost(record: PostRecord, likeCount: unknown): Post {
   const { deleted: _deleted, ...rest } = record;
   return { ...rest, likeCount: Number(likeCount ?? 0) };
+}
+
+/**
+ * The hydration of the live posts whose ids `ids` yields (an SQL expression of a `bigint[]` or a subquery's column),
+ * with their live originals and both like counts, one row each: {@link toHydrated} reads them back.
+ */
+export function hydrationSelect(schema: string, ids: string): string {
+  return `SELECT ${postColumns("p")}, coalesce(pl.likes, 0)::text AS like_count,
+        ${postColumns("o", "o_")}, coalesce(ol.likes, 0)::text AS o_like_count
+      FROM ${schema}.posts p
+      LEFT JOIN ${schema}.posts o ON o.id = p.repost_of_post_id AND NOT o.deleted
+      LEFT JOIN ${schema}.like_counts pl ON pl.post_id = p.id
+      LEFT JOIN ${schema}.like_counts ol ON ol.post_id = o.id
+      WHERE p.id ${ids} AND NOT p.deleted`;
+}
+
+/** Rows of {@link hydrationSelect} as hydrated posts, by id. */
+export function toHydrated(rows: readonly PostRow[]): Map<PostId, HydratedPost> {
+  const out = new Map<PostId, HydratedPost>();
+  for (const row of rows) {
+    const hydrated: HydratedPost = { post: toPost(toRecord(row)!, row.like_count) };
+    const original = toRecord(row, "o_");
+    if (original !== undefined) hydrated.original = toPost(original, row.o_like_count);
+    out.set(hydrated.post.id, hydrated);
+  }
+  return out;
 }

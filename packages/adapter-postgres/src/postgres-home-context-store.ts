@@ -1,8 +1,9 @@
-import type { HomeContext, HomeContextStore, PostId, UserId } from "@feed-engine/core";
+import type { HomeContext, HomeContextPage, HomeContextStore, UserId } from "@feed-engine/core";
 import { guard } from "./errors.js";
 import { type PgQueryable, type PreparedStatement, prepared, run } from "./pool.js";
+import { hydrationSelect, toHydrated } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
-import { pgId, pgLimit } from "./values.js";
+import { pgId, pgIds, pgLimit } from "./values.js";
 
 /** Options for {@link PostgresHomeContextStore}. */
 export interface PostgresHomeContextStoreOptions {
@@ -13,16 +14,31 @@ export interface PostgresHomeContextStoreOptions {
 }
 
 /**
- * One statement for everything a home read needs before it merges. Lists come back as comma-joined text in no
- * particular order, which JavaScript splits natively (pg would parse an array character by character, and ordering a
- * reader's 1,205 followees took half of this statement's time). The pulled authors' recent posts use the same
- * per-author backward scans as `PostgresPostStore.byAuthors`. No CTE: each list is read straight from its index.
+ * One statement for everything a home read needs before it merges, and, given the reader's timeline entries ($4, above
+ * the floor $5), the page's first candidates hydrated. Lists come back as comma-joined text in no particular order,
+ * which JavaScript splits natively (pg would parse an array character by character, and ordering a reader's 1,205
+ * followees took half of this statement's time); the hydrated posts as one JSON array, which one `JSON.parse` reads.
+ * The pulled authors' recent posts use the same per-author backward scans as `PostgresPostStore.byAuthors`.
  */
 function statement(schema: string): string {
   return `WITH pulled AS MATERIALIZED (
       SELECT f.followee_id AS id FROM ${schema}.follows f
       JOIN ${schema}.pulled_authors pa ON pa.user_id = f.followee_id
       WHERE f.follower_id = $1
+    ), recent AS MATERIALIZED (
+      SELECT p.id FROM (SELECT $1::bigint AS author_id UNION SELECT id FROM pulled) a
+      CROSS JOIN LATERAL (
+        SELECT id FROM ${schema}.posts
+        WHERE author_id = a.author_id AND NOT deleted AND ($2::bigint IS NULL OR id < $2)
+        ORDER BY id DESC LIMIT $3
+      ) p
+      ORDER BY p.id DESC LIMIT $3
+    ), first_candidates AS (
+      SELECT id FROM (
+        SELECT unnest($4::bigint[]) AS id
+        UNION SELECT id FROM recent WHERE id > $5::bigint
+      ) candidates
+      ORDER BY id DESC LIMIT $3
     )
     SELECT
       EXISTS (SELECT 1 FROM ${schema}.users WHERE id = $1) AS reader,
@@ -32,15 +48,12 @@ function statement(schema: string): string {
         SELECT blocked_id AS id FROM ${schema}.blocks WHERE blocker_id = $1
         UNION SELECT blocker_id FROM ${schema}.blocks WHERE blocked_id = $1
       ) either_way) AS blocked,
-      (SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM (
-        SELECT p.id FROM (SELECT $1::bigint AS author_id UNION SELECT id FROM pulled) a
-        CROSS JOIN LATERAL (
-          SELECT id FROM ${schema}.posts
-          WHERE author_id = a.author_id AND NOT deleted AND ($2::bigint IS NULL OR id < $2)
-          ORDER BY id DESC LIMIT $3
-        ) p
-        ORDER BY p.id DESC LIMIT $3
-      ) newest) AS recent`;
+      (SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM recent) AS recent,
+      CASE WHEN $4::bigint[] IS NOT NULL THEN (
+        SELECT coalesce(json_agg(hydrated), '[]') FROM (
+          ${hydrationSelect(schema, "IN (SELECT id FROM first_candidates)")}
+        ) hydrated
+      ) END AS hydrated`;
 }
 
 interface ContextRow {
@@ -49,6 +62,8 @@ interface ContextRow {
   pulled: string | null;
   blocked: string | null;
   recent: string | null;
+  /** JSON rows of `hydrationSelect`, parsed by pg; null when no timeline was given. */
+  hydrated: Array<Record<string, unknown>> | null;
 }
 
 const list = (joined: string | null): string[] => (joined === null ? [] : joined.split(","));
@@ -68,19 +83,26 @@ export class PostgresHomeContextStore implements HomeContextStore {
   }
 
   /** The reader's context for one page, or undefined when the reader does not exist. */
-  async homeContext(readerId: UserId, page: { before?: PostId; limit: number }): Promise<HomeContext | undefined> {
+  async homeContext(readerId: UserId, page: HomeContextPage): Promise<HomeContext | undefined> {
     const where = "PostgresHomeContextStore.homeContext";
     const reader = pgId(readerId, where, "readerId");
     const before = page.before === undefined ? null : pgId(page.before, where, "page.before");
     const limit = pgLimit(page.limit);
-    const { rows } = await guard(where, () => run<ContextRow>(this.#pool, this.#sql, [reader, before, limit]));
+    const timeline = page.timeline;
+    const entries = timeline === undefined ? null : pgIds(timeline.ids, where, "page.timeline.ids");
+    const floor = timeline === undefined ? null : pgId(timeline.floor, where, "page.timeline.floor");
+    const { rows } = await guard(where, () =>
+      run<ContextRow>(this.#pool, this.#sql, [reader, before, limit, entries, floor]),
+    );
     const row = rows[0];
     if (row === undefined || !row.reader) return undefined;
-    return {
+    const context: HomeContext = {
       followees: list(row.followees),
       pulled: list(row.pulled),
       blocked: list(row.blocked),
       recent: list(row.recent),
     };
+    if (row.hydrated !== null) context.hydrated = toHydrated(row.hydrated);
+    return context;
   }
 }

@@ -12,7 +12,7 @@ import { copyLines } from "./copy.js";
 import { guard } from "./errors.js";
 import { inTransaction, type PgPool, type PgQueryable, type PreparedStatement, preparedAll, run } from "./pool.js";
 import { postCopyLine } from "./post-copy-line.js";
-import { INSERT_COLUMNS, postColumns, postParams, toPost, toRecord } from "./post-rows.js";
+import { hydrationSelect, INSERT_COLUMNS, postColumns, postParams, toHydrated, toRecord } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
 import { pgId, pgIds, pgLimit, pgList, pgMillis } from "./values.js";
 
@@ -58,13 +58,7 @@ function statements(schema: string) {
       ) found ORDER BY rank LIMIT 1`,
     get: `SELECT ${postColumns("p")} FROM ${posts} p WHERE p.id = $1`,
     // The page's posts and their live originals in one round trip, with like counts from the counter table.
-    hydrate: `SELECT ${postColumns("p")}, coalesce(pl.likes, 0)::text AS like_count,
-        ${postColumns("o", "o_")}, coalesce(ol.likes, 0)::text AS o_like_count
-      FROM ${posts} p
-      LEFT JOIN ${posts} o ON o.id = p.repost_of_post_id AND NOT o.deleted
-      LEFT JOIN ${likeCounts} pl ON pl.post_id = p.id
-      LEFT JOIN ${likeCounts} ol ON ol.post_id = o.id
-      WHERE p.id = ANY($1::bigint[]) AND NOT p.deleted`,
+    hydrate: hydrationSelect(schema, "= ANY($1::bigint[])"),
     delete: `WITH gone AS (
         UPDATE ${posts} SET deleted = true WHERE id = $1 AND NOT deleted RETURNING author_id
       ), counted AS (
@@ -211,19 +205,9 @@ export class PostgresPostStore implements PostStore {
   async hydrate(ids: readonly PostId[]): Promise<Map<PostId, HydratedPost>> {
     const where = "PostgresPostStore.hydrate";
     const wanted = [...new Set(pgIds(ids, where, "ids"))];
-    const out = new Map<PostId, HydratedPost>();
-    if (wanted.length === 0) return out;
+    if (wanted.length === 0) return new Map();
     const { rows } = await guard(where, () => run<Row>(this.#pool, this.#sql.hydrate, [wanted]));
-    const byId = new Map(rows.map((row) => [row.id as string, row]));
-    for (const id of wanted) {
-      const row = byId.get(id);
-      if (row === undefined) continue;
-      const hydrated: HydratedPost = { post: toPost(toRecord(row)!, row.like_count) };
-      const original = toRecord(row, "o_");
-      if (original !== undefined) hydrated.original = toPost(original, row.o_like_count);
-      out.set(id, hydrated);
-    }
-    return out;
+    return toHydrated(rows);
   }
 
   /** Marks a post deleted; false when it was deleted already or never stored. */

@@ -23,6 +23,10 @@ describe("PostgresHomeContextStore", () => {
     for (const id of ["9223372036854775808", "1; DROP TABLE users", "-1", "{1}", "", "a\u0000b"]) {
       expect(await codeOf(() => store.homeContext(id, { limit: 20 }))).toBe("VALIDATION");
       expect(await codeOf(() => store.homeContext("1", { before: id, limit: 20 }))).toBe("VALIDATION");
+      const entries = { ids: ["5", id], floor: "1" };
+      expect(await codeOf(() => store.homeContext("1", { limit: 20, timeline: entries }))).toBe("VALIDATION");
+      const floor = { ids: ["5"], floor: id };
+      expect(await codeOf(() => store.homeContext("1", { limit: 20, timeline: floor }))).toBe("VALIDATION");
     }
     expect(recorded.statements).toEqual([]);
   });
@@ -35,5 +39,19 @@ describe("PostgresHomeContextStore", () => {
     const store = new PostgresHomeContextStore({ pool: recorded.pool, schema });
     expect(await store.homeContext("1", { limit: 20 })).toEqual({ followees: [], pulled: [], blocked: [], recent: [] });
     expect(recorded.statements).toHaveLength(1);
+    // With the reader's timeline entries, the hydration is in the same statement.
+    const posts = new PostgresPostStore({ pool: db.pool, schema });
+    await posts.insert({
+      id: "7",
+      authorId: "1",
+      text: "it's {tag} *",
+      createdAt: 1,
+      mentions: [],
+      media: [],
+      deleted: false,
+    });
+    const context = await store.homeContext("1", { limit: 20, timeline: { ids: ["7"], floor: "0" } });
+    expect(context?.hydrated).toEqual(await posts.hydrate(["7"]));
+    expect(recorded.statements).toHaveLength(2);
   });
 });
