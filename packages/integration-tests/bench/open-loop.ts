@@ -36,6 +36,8 @@ export interface OpenLoopResult {
   p50: number;
   p99: number;
   max: number;
+  /** Seconds into the schedule (warm-up included) at which the request with the `max` latency was due. */
+  worstAtSeconds: number;
   /**
    * The backlog passed `maxOutstanding` and sending stopped early. Latencies and rate are then over every request that
    * was sent (warm-up included); they are lower bounds of what the full schedule would have seen.
@@ -100,6 +102,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const to = saturated ? sent : total;
   const window = latency.subarray(from, to).filter((ms) => !Number.isNaN(ms));
   window.sort();
+  let worst = from;
+  for (let i = from; i < to; i++) if (latency[i]! > latency[worst]! || Number.isNaN(latency[worst]!)) worst = i;
   let lastDone = Number.NEGATIVE_INFINITY;
   for (let i = from; i < to; i++) if (completedAt[i]! > lastDone) lastDone = completedAt[i]!;
   const seconds = Math.max((lastDone - intended(from)) / 1000, (to - from) / rate);
@@ -113,6 +117,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     p50: percentile(window, 50),
     p99: percentile(window, 99),
     max: window.length === 0 ? Number.NaN : window[window.length - 1]!,
+    worstAtSeconds: (intended(worst) - start) / 1000,
     saturated,
     stoppedAfterSeconds,
   };

@@ -1,0 +1,49 @@
+/**
+ * What else happened in this process and in PostgreSQL while one benchmark row ran: the garbage collector's pauses,
+ * how late the event loop ran (a pause or a long task delays every request in flight), and PostgreSQL checkpoints
+ * (their writes and fsyncs slow every backend). A row's p99 tail is read against these.
+ */
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+
+export interface RowStalls {
+  gcPauses: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  /** Event-loop delay over the row, sampled every millisecond: p99 and max, ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** Checkpoints PostgreSQL started or finished during the row (timed + requested), and buffers they wrote. */
+  checkpoints: number;
+  checkpointBuffers: number;
+}
+
+/** Reads PostgreSQL's checkpoint counters (pg_stat_bgwriter). */
+export type CheckpointCounters = () => Promise<{ checkpoints: number; buffers: number }>;
+
+/** Starts watching; the returned function stops and reports. */
+export async function watchRow(counters: CheckpointCounters): Promise<() => Promise<RowStalls>> {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const before = await counters();
+  return async () => {
+    delay.disable();
+    // Entries of pauses that ended just now are delivered on a later tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    observer.disconnect();
+    const after = await counters();
+    return {
+      gcPauses: pauses.length,
+      gcTotalMs: pauses.reduce((sum, ms) => sum + ms, 0),
+      gcMaxMs: pauses.length === 0 ? 0 : Math.max(...pauses),
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayMaxMs: delay.max / 1e6,
+      checkpoints: after.checkpoints - before.checkpoints,
+      checkpointBuffers: after.buffers - before.buffers,
+    };
+  };
+}
