@@ -41,17 +41,25 @@ describe("PostgresHomeContextStore", () => {
     expect(recorded.statements).toHaveLength(1);
     // With the reader's timeline entries, the hydration is in the same statement.
     const posts = new PostgresPostStore({ pool: db.pool, schema });
+    // Text the JSON path must carry exactly: NUL (stored escaped), backslashes, quotes, braces, newlines, emoji.
+    const text = 'it\'s {tag} * \u0000 \\ "q" \n\t \u{1F600} \\u0000';
+    const media = ["https://m.example/a\u0000b.png", "https://m.example/\\.png"];
+    await posts.insert({ id: "7", authorId: "1", text, createdAt: 1, mentions: ["1"], media, deleted: false });
+    const repost = { postId: "7", authorId: "1" };
     await posts.insert({
-      id: "7",
+      id: "8",
       authorId: "1",
-      text: "it's {tag} *",
-      createdAt: 1,
+      text: "",
+      createdAt: 2,
       mentions: [],
       media: [],
       deleted: false,
+      repostOf: repost,
     });
-    const context = await store.homeContext("1", { limit: 20, timeline: { ids: ["7"], floor: "0" } });
-    expect(context?.hydrated).toEqual(await posts.hydrate(["7"]));
+    const context = await store.homeContext("1", { limit: 20, timeline: { ids: ["8", "7"], floor: "0" } });
+    expect(context?.hydrated).toEqual(await posts.hydrate(["7", "8"]));
+    expect(context?.hydrated?.get("7")?.post).toMatchObject({ text, media, mentions: ["1"] });
+    expect(context?.hydrated?.get("8")?.original?.text).toBe(text);
     expect(recorded.statements).toHaveLength(2);
   });
 });
