@@ -15,7 +15,7 @@ function memoryStores() {
 homeContextStoreContract("MemoryHomeContextStore", memoryStores);
 
 describe("home reads with a HomeContextStore", () => {
-  /** The stores, counting the graph's and users' per-read calls made by anyone but the context store. */
+  /** The stores, counting the graph's, users' and posts' per-read calls made by anyone but the context store. */
   function counted() {
     const calls = { context: 0, followeeIds: 0, blockedIds: 0, pulledAmong: 0, hydrate: [] as string[][] };
     let counting = true;

@@ -616,10 +616,7 @@ function tableRow(run: Measurement, runs: readonly Measurement[]): string {
   const mark = r.saturated ? "≥ " : "";
   const achieved = `${int(r.achievedPerSecond)}${r.saturated ? ` (saturated at ${r.stoppedAfterSeconds?.toFixed(1)} s)` : ""}`;
   const errors = r.errors > 0 ? ` (${r.errors} errors: ${r.firstError})` : "";
-  const label =
-    run.round > 1 || runs.some((other) => other.round > 1)
-      ? `${run.readers.label}, run ${run.round}`
-      : run.readers.label;
+  const label = runs.some((other) => other.round > 1) ? `${run.readers.label}, run ${run.round}` : run.readers.label;
   const worst = `${mark}${ms(r.max)} (${r.worstAtSeconds.toFixed(1)})`;
   return `| ${label} | ${int(r.offeredPerSecond)} | ${run.approach}${errors} | ${achieved} | ${mark}${ms(r.p50)} | ${mark}${ms(r.p99)} | ${worst} | ${ratio} | ${ceiling ? "- (pgbench)" : `${run.nodeCpuMs.toFixed(2)} / ${(run.cpu.oursMs / r.sent).toFixed(2)}`} | ${otherWork(run)} | ${stallText(run.stalls)} |`;
 }

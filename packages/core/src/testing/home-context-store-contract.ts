@@ -4,7 +4,7 @@ import type { HomeContextPage, HomeContextStore } from "../ports/home-context-st
 import type { PostStore } from "../ports/post-store.js";
 import type { UserStore } from "../ports/user-store.js";
 import { firstCandidates } from "../timeline/first-candidates.js";
-import { ascending, BIG, lcg, post } from "./post-records.js";
+import { ascending, BIG, lcg, newestFirst, post } from "./post-records.js";
 
 /** A {@link HomeContextStore} with the stores whose data it reads, all empty and in their own namespace. */
 export interface HomeContextFixture {
@@ -59,7 +59,7 @@ export function homeContextStoreContract(
     ) {
       const { timeline, ...range } = page;
       const lists = await separately(readerId, range);
-      const hydrated = await f.posts.hydrate(firstCandidates(page.timeline, lists.recent, page.limit));
+      const hydrated = await f.posts.hydrate(firstCandidates(timeline, lists.recent, page.limit));
       return { ...lists, hydrated };
     }
 
@@ -157,11 +157,10 @@ export function homeContextStoreContract(
             expect(context, `reader ${reader} at step ${step}`).toEqual(expected);
             // The same page with timeline entries: ids of any posts, live, deleted or never stored, above a floor.
             const floor = postId(Math.floor(random() * (next + 1)));
-            const ids = Array.from({ length: 8 }, () => postId(1 + Math.floor(random() * (next + 3))))
-              .filter((id) => id > floor && (page.before === undefined || id < page.before))
-              .sort()
-              .reverse();
-            const withTimeline = { ...page, timeline: { ids: [...new Set(ids)], floor } };
+            const ids = Array.from({ length: 8 }, () => postId(1 + Math.floor(random() * (next + 3)))).filter(
+              (id) => id > floor && (page.before === undefined || id < page.before),
+            );
+            const withTimeline = { ...page, timeline: { ids: newestFirst([...new Set(ids)]), floor } };
             expect(await contextOf(reader, withTimeline), `reader ${reader} at step ${step}, with a timeline`).toEqual(
               await separatelyWithTimeline(reader, withTimeline),
             );
