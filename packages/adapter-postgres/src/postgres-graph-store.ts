@@ -22,8 +22,9 @@ function statements(schema: string) {
     `EXISTS (SELECT 1 FROM ${blocks} WHERE blocker_id = ${a} AND blocked_id = ${b})
      OR EXISTS (SELECT 1 FROM ${blocks} WHERE blocker_id = ${b} AND blocked_id = ${a})`;
   // Moves both counters of every edge in `source` (a CTE with follower_id, followee_id) by one, in the same
-  // statement as the edges. Rows are upserted in ascending user_id order, so two statements touching the same users
-  // always lock them in the same order and cannot deadlock.
+  // statement as the edges, and gives every follower whose followee list changed a fresh `following_version` (the
+  // proposed row's default, a new value of the sequence; migration 006 says why). Rows are upserted in ascending
+  // user_id order, so two statements touching the same users always lock them in the same order and cannot deadlock.
   const countEdges = (source: string, sign: "+" | "-") =>
     `INSERT INTO ${counts} AS c (user_id, followers, following)
      SELECT user_id, sum(followers), sum(following) FROM (
@@ -32,7 +33,9 @@ function statements(schema: string) {
        SELECT follower_id, 0, ${sign}1 FROM ${source}
      ) delta GROUP BY user_id ORDER BY user_id
      ON CONFLICT (user_id) DO UPDATE
-       SET followers = c.followers + excluded.followers, following = c.following + excluded.following`;
+       SET followers = c.followers + excluded.followers, following = c.following + excluded.following,
+         following_version = CASE WHEN excluded.following <> 0 THEN excluded.following_version
+           ELSE c.following_version END`;
   return {
     // Shared: single follows and blocks run side by side; followMany takes the same key exclusively. The pair key
     // serializes a follow with a block of the same two users, so the block check below sees every committed block.

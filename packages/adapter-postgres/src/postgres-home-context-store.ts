@@ -1,5 +1,12 @@
-import type { HomeContext, HomeContextPage, HomeContextStore, UserId } from "@feed-engine/core";
+import {
+  FeedError,
+  type HomeContext,
+  type HomeContextPage,
+  type HomeContextStore,
+  type UserId,
+} from "@feed-engine/core";
 import { guard } from "./errors.js";
+import { FolloweeCache } from "./followee-cache.js";
 import { type PgQueryable, type PreparedStatement, prepared, run } from "./pool.js";
 import { hydrationSelect, toHydrated } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
@@ -11,13 +18,25 @@ export interface PostgresHomeContextStoreOptions {
   pool: PgQueryable;
   /** The schema the deployment's users, graph and post stores use (default `"feed_engine"`). */
   schema?: string;
+  /**
+   * The bound of this store's followee cache, in ids summed over readers plus one per reader (default 200,000, about
+   * 10 MB; 0 turns the cache off). A read ships the reader's followee list only when the list changed since the
+   * cached copy (its `following_version`, which every follow, unfollow, block and `followMany` of
+   * {@link PostgresGraphStore} moves in the same statement), so the cache is exact across processes. Follows written
+   * to the tables some other way must move the version too, or readers keep their cached lists.
+   */
+  followeeCacheIds?: number;
 }
+
+/** The default bound of {@link PostgresHomeContextStoreOptions.followeeCacheIds}. */
+export const DEFAULT_FOLLOWEE_CACHE_IDS = 200_000;
 
 /**
  * One statement for everything a home read needs before it merges, and, given the reader's timeline entries ($4, above
  * the floor $5), the page's first candidates hydrated. Lists come back as comma-joined text in no particular order,
  * which JavaScript splits natively (pg would parse an array character by character, and ordering a reader's 1,205
  * followees took half of this statement's time); the hydrated posts as one JSON array, which one `JSON.parse` reads.
+ * The followees come back only when their version differs from the caller's ($6): '' for none, NULL for unchanged.
  * The pulled authors' recent posts use the same per-author backward scans as `PostgresPostStore.byAuthors`.
  */
 function statement(schema: string): string {
@@ -42,7 +61,10 @@ function statement(schema: string): string {
     )
     SELECT
       EXISTS (SELECT 1 FROM ${schema}.users WHERE id = $1) AS reader,
-      (SELECT string_agg(followee_id::text, ',') FROM ${schema}.follows WHERE follower_id = $1) AS followees,
+      version.v::text AS version,
+      CASE WHEN version.v = $6::bigint THEN NULL ELSE coalesce(
+        (SELECT string_agg(followee_id::text, ',') FROM ${schema}.follows WHERE follower_id = $1), ''
+      ) END AS followees,
       (SELECT string_agg(id::text, ',') FROM pulled) AS pulled,
       (SELECT string_agg(id::text, ',') FROM (
         SELECT blocked_id AS id FROM ${schema}.blocks WHERE blocker_id = $1
@@ -53,11 +75,17 @@ function statement(schema: string): string {
         SELECT coalesce(json_agg(hydrated), '[]') FROM (
           ${hydrationSelect(schema, "IN (SELECT id FROM first_candidates)")}
         ) hydrated
-      ) END AS hydrated`;
+      ) END AS hydrated
+    FROM (SELECT 1) one
+    LEFT JOIN ${schema}.follow_counts version_row ON version_row.user_id = $1
+    CROSS JOIN LATERAL (SELECT version_row.following_version AS v) version`;
 }
 
 interface ContextRow {
   reader: boolean;
+  /** The reader's `following_version`; null when the reader has no follow_counts row (never followed anyone). */
+  version: string | null;
+  /** Null when unchanged since the version sent; '' when none. */
   followees: string | null;
   pulled: string | null;
   blocked: string | null;
@@ -66,7 +94,7 @@ interface ContextRow {
   hydrated: Array<Record<string, unknown>> | null;
 }
 
-const list = (joined: string | null): string[] => (joined === null ? [] : joined.split(","));
+const list = (joined: string | null): string[] => (joined === null || joined === "" ? [] : joined.split(","));
 
 /**
  * {@link HomeContextStore} on PostgreSQL: a home read's reader check, followees, blocks, pulled authors and their
@@ -76,8 +104,18 @@ const list = (joined: string | null): string[] => (joined === null ? [] : joined
 export class PostgresHomeContextStore implements HomeContextStore {
   readonly #pool: PgQueryable;
   readonly #sql: PreparedStatement;
+  readonly #followees: FolloweeCache | undefined;
 
   constructor(options: PostgresHomeContextStoreOptions) {
+    const cacheIds = options.followeeCacheIds ?? DEFAULT_FOLLOWEE_CACHE_IDS;
+    if (!Number.isSafeInteger(cacheIds) || cacheIds < 0) {
+      throw new FeedError(
+        "VALIDATION",
+        `PostgresHomeContextStore: followeeCacheIds must be a non-negative integer (got ${String(cacheIds)})`,
+        { field: "followeeCacheIds" },
+      );
+    }
+    this.#followees = cacheIds === 0 ? undefined : new FolloweeCache(cacheIds);
     this.#pool = options.pool;
     this.#sql = prepared(statement(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresHomeContextStore")));
   }
@@ -91,13 +129,21 @@ export class PostgresHomeContextStore implements HomeContextStore {
     const timeline = page.timeline;
     const entries = timeline === undefined ? null : pgIds(timeline.ids, where, "page.timeline.ids");
     const floor = timeline === undefined ? null : pgId(timeline.floor, where, "page.timeline.floor");
+    const cached = this.#followees?.get(readerId);
     const { rows } = await guard(where, () =>
-      run<ContextRow>(this.#pool, this.#sql, [reader, before, limit, entries, floor]),
+      run<ContextRow>(this.#pool, this.#sql, [reader, before, limit, entries, floor, cached?.version ?? null]),
     );
     const row = rows[0];
     if (row === undefined || !row.reader) return undefined;
+    let followees: readonly UserId[];
+    if (row.followees === null && cached !== undefined) {
+      followees = cached.ids;
+    } else {
+      followees = list(row.followees);
+      if (row.version !== null) this.#followees?.set(readerId, { version: row.version, ids: followees });
+    }
     const context: HomeContext = {
-      followees: list(row.followees),
+      followees,
       pulled: list(row.pulled),
       blocked: list(row.blocked),
       recent: list(row.recent),

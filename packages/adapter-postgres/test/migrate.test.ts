@@ -17,7 +17,7 @@ async function tablesOf(schema: string): Promise<string[]> {
 describe("migrate", () => {
   it("ships versioned SQL files in the published package", async () => {
     const all = await migrations();
-    expect(all.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(all.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
     const manifest = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
     expect(manifest.files).toContain("migrations");
   });
@@ -31,6 +31,7 @@ describe("migrate", () => {
       "3_graph",
       "4_notifications",
       "5_blocks_by_blocked",
+      "6_following_versions",
     ]);
     expect(await migrate({ pool: db.pool, schema })).toEqual([]);
     expect(await migrate({ pool: db.pool, schema })).toEqual([]);
@@ -56,7 +57,7 @@ describe("migrate", () => {
     const schema = db.schemaName();
     const runs = await Promise.all(Array.from({ length: 6 }, () => migrate({ pool: db.pool, schema })));
     const applied = runs.flat().map((m) => m.version);
-    expect(applied.sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(applied.sort()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(runs.filter((run) => run.length > 0)).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 import { homeContextStoreContract } from "@feed-engine/core/testing";
 import { describe, expect, it } from "vitest";
+import type { PgQueryable, PgQueryConfig } from "../src/index.js";
 import { PostgresGraphStore, PostgresHomeContextStore, PostgresPostStore, PostgresUserStore } from "../src/index.js";
 import { codeOf, recordingPool, testDatabase } from "./test-database.js";
 
@@ -16,7 +17,65 @@ homeContextStoreContract("PostgresHomeContextStore", async () => {
   };
 });
 
+/** A pool that keeps the followee lists the context statement shipped: null where it left the list out. */
+function shippedFollowees(): { pool: PgQueryable; shipped: Array<string | null> } {
+  const shipped: Array<string | null> = [];
+  const pool: PgQueryable = {
+    query: async (config: string | PgQueryConfig, values?: unknown[]) => {
+      const result = typeof config === "string" ? await db.pool.query(config, values) : await db.pool.query(config);
+      shipped.push(result.rows[0]?.followees ?? null);
+      return result;
+    },
+  };
+  return { pool, shipped };
+}
+
 describe("PostgresHomeContextStore", () => {
+  it("ships a reader's followee list only when it changed since the copy it caches", async () => {
+    const schema = await db.freshSchema();
+    const users = new PostgresUserStore({ pool: db.pool, schema });
+    const graph = new PostgresGraphStore({ pool: db.pool, schema });
+    for (const id of ["1", "2", "3", "4"]) await users.create({ id, handle: `u${id}`, displayName: id, createdAt: 1 });
+    await graph.follow("1", "2", 1);
+    await graph.follow("1", "3", 1);
+    const { pool, shipped } = shippedFollowees();
+    const store = new PostgresHomeContextStore({ pool, schema });
+    const read = async () => [...((await store.homeContext("1", { limit: 5 }))?.followees ?? [])].sort();
+    expect(await read()).toEqual(["2", "3"]);
+    expect(await read()).toEqual(["2", "3"]);
+    // Being followed moves the reader's follower count, not the version of their followee list.
+    await graph.follow("4", "1", 2);
+    expect(await read()).toEqual(["2", "3"]);
+    await graph.unfollow("1", "3");
+    expect(await read()).toEqual(["2"]);
+    expect(await read()).toEqual(["2"]);
+    await graph.block("1", "2");
+    expect(await read()).toEqual([]);
+    expect(await read()).toEqual([]);
+    expect(shipped.map((list) => list?.split(",").sort().join(",") ?? null)).toEqual([
+      "2,3",
+      null,
+      null,
+      "2",
+      null,
+      "",
+      null,
+    ]);
+    // Another process (a store of its own) starts with an empty cache; with the cache off, every read ships the list.
+    const off = shippedFollowees();
+    const uncached = new PostgresHomeContextStore({ pool: off.pool, schema, followeeCacheIds: 0 });
+    await graph.follow("1", "4", 3);
+    for (let i = 0; i < 2; i++) await uncached.homeContext("1", { limit: 5 });
+    expect(off.shipped).toEqual(["4", "4"]);
+    expect(await read()).toEqual(["4"]);
+  });
+
+  it("refuses a followee cache bound that is not a non-negative integer", () => {
+    for (const followeeCacheIds of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "10" as unknown as number]) {
+      expect(() => new PostgresHomeContextStore({ pool: db.pool, followeeCacheIds })).toThrow(/followeeCacheIds/);
+    }
+  });
+
   it("refuses malformed ids with VALIDATION, before querying", async () => {
     const recorded = recordingPool(db.pool);
     const store = new PostgresHomeContextStore({ pool: recorded.pool, schema: await db.freshSchema() });

@@ -16,8 +16,11 @@ export interface HomeContextPage {
 
 /** Everything a home read needs to know about its reader before it merges, read in one round trip. */
 export interface HomeContext {
-  /** Every account the reader follows, in any order: as `GraphStore.followeeIds`. */
-  followees: UserId[];
+  /**
+   * Every account the reader follows, in any order: as `GraphStore.followeeIds`. A store may hand the same array to
+   * several reads while the list is unchanged (a cache); nobody changes it.
+   */
+  followees: readonly UserId[];
   /** The pulled authors among `followees`, in any order: as `UserStore.pulledAmong(followees)`. */
   pulled: UserId[];
   /** Everyone a block stands between and the reader, either way, in any order: as `GraphStore.blockedIds`. */

@@ -136,6 +136,39 @@ export function homeContextStoreContract(
       expect((await f.homeContext.homeContext("1", { limit: 4 }))?.hydrated).toBeUndefined();
     });
 
+    it("shows every follow, unfollow, block and bulk follow at the very next read, however it caches", async () => {
+      for (const id of ["1", "2", "3", "4", "5"]) await f.users.create(user(id));
+      await f.graph.follow("1", "2", 1);
+      await f.graph.follow("1", "3", 1);
+      const followeesOf = async () => ascending((await f.homeContext.homeContext("1", { limit: 5 }))?.followees ?? []);
+      expect(await followeesOf()).toEqual(["2", "3"]);
+      expect(await followeesOf()).toEqual(["2", "3"]);
+      await f.graph.unfollow("1", "3");
+      expect(await followeesOf()).toEqual(["2"]);
+      await f.graph.follow("1", "4", 2);
+      expect(await followeesOf()).toEqual(["2", "4"]);
+      // Being followed, or a follow that changes nothing, leaves the list as it is.
+      await f.graph.follow("5", "1", 3);
+      await f.graph.follow("1", "4", 3);
+      expect(await followeesOf()).toEqual(["2", "4"]);
+      await f.graph.block("4", "1");
+      expect(await followeesOf()).toEqual(["2"]);
+      if (f.graph.followMany !== undefined) {
+        await f.graph.followMany(
+          [
+            ["1", "3"],
+            ["1", "5"],
+          ],
+          4,
+        );
+        expect(await followeesOf()).toEqual(["2", "3", "5"]);
+      }
+      await f.graph.unfollow("1", "2");
+      await f.graph.unfollow("1", "3");
+      await f.graph.unfollow("1", "5");
+      expect(await followeesOf()).toEqual([]);
+    });
+
     it("agrees with the stores asked one by one, through follows, unfollows, blocks and deletes", async () => {
       const random = lcg(42);
       const pick = (n: number) => String(1 + Math.floor(random() * n));

@@ -12,7 +12,7 @@ import { type CollectOptions, collectPage } from "./page-collector.js";
 
 /** What a read knows of its reader before it merges: all of it from a `homeContext` store, the first two otherwise. */
 interface ReaderContext {
-  followees: UserId[];
+  followees: readonly UserId[];
   blocked?: UserId[];
   pulled?: UserId[];
   recent?: PostId[];
@@ -36,6 +36,12 @@ export interface HomeTimelineDeps
  */
 export class HomeTimeline {
   readonly #d: HomeTimelineDeps;
+  /**
+   * A read's sources (followees and the reader) as a set and a list, by the followee array they were made from: a
+   * store that caches followee lists hands the same array to every read while the list is unchanged, and the heaviest
+   * readers' 1,205-id sets are then built once, not on every read. Arrays are never changed once returned.
+   */
+  readonly #sources = new WeakMap<readonly UserId[], { readerId: UserId; set: Set<UserId>; list: UserId[] }>();
 
   constructor(deps: HomeTimelineDeps) {
     this.#d = deps;
@@ -78,10 +84,8 @@ export class HomeTimeline {
         timelineReads,
       ]);
     }
-    const { followees, blocked } = context;
-    const sources = new Set<UserId>(followees);
-    sources.add(readerId);
-    const sourceList = [...sources];
+    const { blocked } = context;
+    const { set: sources, list: sourceList } = this.#sourcesOf(readerId, context.followees);
 
     let slice: TimelineSlice | null = d.policy.isInactive(lastSeen, now) ? null : speculative;
     if (slice === null && materializes) {
@@ -91,7 +95,7 @@ export class HomeTimeline {
     const [pulled] = await Promise.all([
       slice === null || context.pulled !== undefined
         ? Promise.resolve(context.pulled ?? [])
-        : d.users.pulledAmong(followees),
+        : d.users.pulledAmong(context.followees),
       this.#touch(readerId, lastSeen, now),
     ]);
 
@@ -118,9 +122,21 @@ export class HomeTimeline {
       viewerId: readerId,
       ...(blocked === undefined ? {} : { blockedIds: new Set(blocked) }),
       sources,
+      sourceList,
       replyRule: true,
       ...(hydrated === undefined ? {} : { hydrated }),
     });
+  }
+
+  /** The reader and its followees as a set and a list, made once per followee array. */
+  #sourcesOf(readerId: UserId, followees: readonly UserId[]): { set: Set<UserId>; list: UserId[] } {
+    const known = this.#sources.get(followees);
+    if (known !== undefined && known.readerId === readerId) return known;
+    const set = new Set<UserId>(followees);
+    set.add(readerId);
+    const made = { readerId, set, list: [...set] };
+    this.#sources.set(followees, made);
+    return made;
   }
 
   /**

@@ -17,6 +17,8 @@ export interface CollectOptions {
   /** Everyone a block stands between and the viewer, when already known; otherwise each batch is checked. */
   blockedIds?: ReadonlySet<UserId>;
   sources: ReadonlySet<UserId>;
+  /** `sources` as a list, when the caller has one. */
+  sourceList?: readonly UserId[];
   replyRule: boolean;
   /** Posts already hydrated (with the reader's context): `posts` holds those of `ids` that are live. */
   hydrated?: { ids: ReadonlySet<PostId>; posts: ReadonlyMap<PostId, HydratedPost> };
@@ -28,7 +30,7 @@ export interface CollectOptions {
  */
 export async function collectPage(merger: CandidateMerger, options: CollectOptions): Promise<TimelinePage> {
   const { limit, posts, graph, viewerId } = options;
-  const sourceList = [...options.sources];
+  const sourceList = options.sourceList ?? [...options.sources];
   const items: TimelineItem[] = [];
   let want = limit + 1;
   for (;;) {
