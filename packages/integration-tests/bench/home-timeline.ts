@@ -6,10 +6,11 @@
  *
  *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 3]
  *     [--duration 10] [--posts-per-user 20] [--readers 8] [--pool 16] [--rebuild-concurrency 32] [--dataset PATH]
- *     [--approaches hybrid,ceiling,separate,pull,naive] [--repeat 1]
+ *     [--approaches hybrid,ceiling,separate,pull,naive; also uncached] [--repeat 1]
  *
  * Approaches: hybrid (PostgreSQL stores with `homeContext`: one statement per read), ceiling (that statement alone,
- * run by pgbench at the same rate; needs `pgbench` on PATH), separate (the same engine without `homeContext`, so a
+ * run by pgbench at the same rate; needs `pgbench` on PATH), uncached (hybrid with the followee cache off; not run
+ * by default), separate (the same engine without `homeContext`, so a
  * read takes five queries), pull (pull-all on PostgreSQL alone), naive (the SQL query). `--repeat N`
  * measures every row N times, in N rounds over all rows, so a row's spread between runs shows in one load.
  *
@@ -75,7 +76,7 @@ function parseOptions(): Options {
       readers: { type: "string", default: "8" },
       pool: { type: "string", default: "16" },
       "rebuild-concurrency": { type: "string", default: "32" },
-      approaches: { type: "string", default: APPROACH_KEYS.join(",") },
+      approaches: { type: "string", default: "hybrid,ceiling,separate,pull,naive" },
       repeat: { type: "string", default: "1" },
     },
   });
@@ -188,6 +189,8 @@ interface Engines {
   hybrid: FeedEngine;
   /** The same hybrid engine's stores without `homeContext`: the reader's context in four queries, then hydration. */
   hybridSeparate: FeedEngine;
+  /** The hybrid engine with the followee cache off (`followeeCacheIds: 0`): every read ships the followee list. */
+  hybridUncached: FeedEngine;
   pullOnly: FeedEngine;
   timelines: RedisTimelineStore;
   close: () => Promise<void>;
@@ -199,7 +202,7 @@ function createEngines(f: Fixture): Engines {
   const { homeContext: _, ...oneByOne } = sourceOfTruth;
   const timelines = new RedisTimelineStore({ client: redis, prefix, cap: TIMELINE_CAP });
   const activity = new RedisActivityStore({ client: redis, prefix });
-  const buses = [new MemoryEventBus(), new MemoryEventBus(), new MemoryEventBus()] as const;
+  const buses = [new MemoryEventBus(), new MemoryEventBus(), new MemoryEventBus(), new MemoryEventBus()] as const;
   const policy = () => hybrid({ celebrityThreshold: CELEBRITY_THRESHOLD, inactiveAfterDays: null });
   const hybridEngine = createFeedEngine({
     policy: policy(),
@@ -211,6 +214,16 @@ function createEngines(f: Fixture): Engines {
     stores: { ...oneByOne, timelines, activity },
     bus: buses[2],
   });
+  const hybridUncached = createFeedEngine({
+    policy: policy(),
+    stores: {
+      ...sourceOfTruth,
+      homeContext: new PostgresHomeContextStore({ pool, schema, followeeCacheIds: 0 }),
+      timelines,
+      activity,
+    },
+    bus: buses[3],
+  });
   // PostgreSQL alone: nothing materialized, every read merges the followees' posts (last-seen times in memory).
   const pullOnly = createFeedEngine({
     policy: pullAll(),
@@ -220,11 +233,13 @@ function createEngines(f: Fixture): Engines {
   return {
     hybrid: hybridEngine,
     hybridSeparate,
+    hybridUncached,
     pullOnly,
     timelines,
     close: async () => {
       await hybridEngine.close();
       await hybridSeparate.close();
+      await hybridUncached.close();
       await pullOnly.close();
       for (const bus of buses) await bus.close();
     },
@@ -235,7 +250,7 @@ const HYBRID = "engine: hybrid, Redis timelines + PostgreSQL";
 const CEILING = "ceiling: the hybrid read's one PostgreSQL statement alone, from pgbench";
 
 /** The approaches `--approaches` can name, in the order they run. */
-const APPROACH_KEYS = ["hybrid", "ceiling", "separate", "pull", "naive"] as const;
+const APPROACH_KEYS = ["hybrid", "ceiling", "uncached", "separate", "pull", "naive"] as const;
 
 /**
  * The statement the hybrid engine sends PostgreSQL for a page of `readerId`'s (context and hydration, given the
@@ -269,6 +284,7 @@ function approaches(engines: Engines, f: Fixture, keys: readonly string[]): Appr
         return pgbenchCeiling({ postgresUrl, statement, rate, warmupMs, measureMs, clients: Math.min(clients, 4) });
       },
     },
+    uncached: { name: "engine: the same, followee cache off", read: page(engines.hybridUncached) },
     separate: { name: "engine: the same, context in 4 queries (no homeContext)", read: page(engines.hybridSeparate) },
     pull: { name: "engine: pull-all, PostgreSQL only", read: page(engines.pullOnly) },
     naive: {
