@@ -12,8 +12,8 @@ const weight = (entry: CachedFollowees): number => entry.ids.length + 1;
 /**
  * Followee lists by reader, least recently used first out, bounded by the ids held summed over readers (about 50
  * bytes each on V8: the string and its array slot; an entry counts one more). A list larger than the bound is not
- * kept. Entries are never stale
- * by themselves: each read sends the cached version and gets the list again when the row's version differs.
+ * kept. Entries are never stale by themselves: each read sends the cached version and gets the list again when the
+ * row's version differs.
  */
 export class FolloweeCache {
   readonly #maxIds: number;

@@ -139,7 +139,8 @@ export class PostgresHomeContextStore implements HomeContextStore {
     if (row.followees === null && cached !== undefined) {
       followees = cached.ids;
     } else {
-      followees = list(row.followees);
+      // Frozen: every read of this reader shares the array while it is cached, so a change would throw, not spread.
+      followees = Object.freeze(list(row.followees));
       if (row.version !== null) this.#followees?.set(readerId, { version: row.version, ids: followees });
     }
     const context: HomeContext = {
