@@ -76,7 +76,7 @@ function parseOptions(): Options {
       readers: { type: "string", default: "8" },
       pool: { type: "string", default: "16" },
       "rebuild-concurrency": { type: "string", default: "32" },
-      approaches: { type: "string", default: "hybrid,ceiling,separate,pull,naive" },
+      approaches: { type: "string", default: DEFAULT_APPROACHES.join(",") },
       repeat: { type: "string", default: "1" },
     },
   });
@@ -251,6 +251,8 @@ const CEILING = "ceiling: the hybrid read's one PostgreSQL statement alone, from
 
 /** The approaches `--approaches` can name, in the order they run. */
 const APPROACH_KEYS = ["hybrid", "ceiling", "uncached", "separate", "pull", "naive"] as const;
+/** What runs without `--approaches`: all but `uncached`, which is an A/B of one option. */
+const DEFAULT_APPROACHES = APPROACH_KEYS.filter((key) => key !== "uncached");
 
 /**
  * The statement the hybrid engine sends PostgreSQL for a page of `readerId`'s (context and hydration, given the
