@@ -85,6 +85,10 @@ async function run(
   makeStores: PropertySuiteOptions["stores"],
   external: ExternalBus | undefined,
 ): Promise<void> {
+  // With in-memory stores and bus, a whole run settles in microtasks and never returns to the event loop, so a file
+  // of such runs would hold it for minutes: timers starve, and so do the test runner's own messages (vitest times
+  // out a worker's report after 60 s). One turn of the loop per run lets them through.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const clock = new ManualClock(START);
   const runStores = makeStores ? await makeStores({ timelineCap: TIMELINE_CAP }) : undefined;
   // Retries are instant; a handler that fails every attempt is an engine bug, checked below.
