@@ -70,37 +70,63 @@ function ref(value: { postId: string; authorId: string }, where: string, field: 
   };
 }
 
-/** The record in `row` under `prefix`, or undefined when that part of the row is empty (an outer join's miss). */
-export function toRecord(row: PostRow, prefix = ""): PostRecord | undefined {
-  const id = row[`${prefix}id`];
-  if (typeof id !== "string") return undefined;
-  const escaped = row[`${prefix}nul_escaped`] === true;
-  const text = row[`${prefix}text`] as string;
-  const media = row[`${prefix}media`] as string[];
-  const record: PostRecord = {
-    id,
-    authorId: row[`${prefix}author_id`] as string,
-    text: escaped ? unescapeNul(text) : text,
-    createdAt: Number(row[`${prefix}created_at`]),
-    mentions: row[`${prefix}mentions`] as string[],
-    media: escaped ? media.map(unescapeNul) : media,
-    deleted: row[`${prefix}deleted`] as boolean,
+/** A post's column names under a prefix, made once: they are looked up for every row of every page. */
+function columnsUnder(prefix: string) {
+  const c = (name: string) => `${prefix}${name}`;
+  return {
+    id: c("id"),
+    authorId: c("author_id"),
+    text: c("text"),
+    createdAt: c("created_at"),
+    mentions: c("mentions"),
+    media: c("media"),
+    deleted: c("deleted"),
+    escaped: c("nul_escaped"),
+    replyToPost: c("reply_to_post_id"),
+    replyToAuthor: c("reply_to_author_id"),
+    repostOfPost: c("repost_of_post_id"),
+    repostOfAuthor: c("repost_of_author_id"),
   };
-  const replyTo = row[`${prefix}reply_to_post_id`];
-  if (typeof replyTo === "string") {
-    record.replyTo = { postId: replyTo, authorId: row[`${prefix}reply_to_author_id`] as string };
-  }
-  const repostOf = row[`${prefix}repost_of_post_id`];
-  if (typeof repostOf === "string") {
-    record.repostOf = { postId: repostOf, authorId: row[`${prefix}repost_of_author_id`] as string };
-  }
-  return record;
+}
+type Columns = ReturnType<typeof columnsUnder>;
+const POST = columnsUnder("");
+const ORIGINAL = columnsUnder("o_");
+
+/** The fields a record and a post share, or undefined when that part of the row is empty (an outer join's miss). */
+function sharedFields(row: PostRow, c: Columns): Omit<PostRecord, "deleted"> | undefined {
+  const id = row[c.id];
+  if (typeof id !== "string") return undefined;
+  const escaped = row[c.escaped] === true;
+  const text = row[c.text] as string;
+  const media = row[c.media] as string[];
+  const fields: Omit<PostRecord, "deleted"> = {
+    id,
+    authorId: row[c.authorId] as string,
+    text: escaped ? unescapeNul(text) : text,
+    createdAt: Number(row[c.createdAt]),
+    mentions: row[c.mentions] as string[],
+    media: escaped ? media.map(unescapeNul) : media,
+  };
+  const replyTo = row[c.replyToPost];
+  if (typeof replyTo === "string") fields.replyTo = { postId: replyTo, authorId: row[c.replyToAuthor] as string };
+  const repostOf = row[c.repostOfPost];
+  if (typeof repostOf === "string") fields.repostOf = { postId: repostOf, authorId: row[c.repostOfAuthor] as string };
+  return fields;
 }
 
-/** A live record as a {@link Post}: without `deleted`, with its like count. */
-export function toPost(record: PostRecord, likeCount: unknown): Post {
-  const { deleted: _deleted, ...rest } = record;
-  return { ...rest, likeCount: Number(likeCount ?? 0) };
+/** The post record in `row`, or undefined when the row has none. */
+export function toRecord(row: PostRow): PostRecord | undefined {
+  const fields = sharedFields(row, POST);
+  return fields === undefined ? undefined : Object.assign(fields, { deleted: row[POST.deleted] as boolean });
+}
+
+/** The live post in `row` (under the original's prefix when `original`) with its like count, if there is one. */
+function toPost(row: PostRow, original: boolean): Post | undefined {
+  const fields = sharedFields(row, original ? ORIGINAL : POST);
+  if (fields === undefined) return undefined;
+  const post = fields as Post; // completed on the next line: a page makes ~40 of these, so no second object
+  post.likeCount = Number((original ? row.o_like_count : row.like_count) ?? 0);
+  return post;
 }
 
 /**
@@ -120,10 +146,11 @@ export function hydrationSelect(schema: string, ids: string): string {
 /** Rows of {@link hydrationSelect} as hydrated posts, by id. */
 export function toHydrated(rows: readonly PostRow[]): Map<PostId, HydratedPost> {
   const out = new Map<PostId, HydratedPost>();
-  for (const row of rows) {
-    const hydrated: HydratedPost = { post: toPost(toRecord(row)!, row.like_count) };
-    const original = toRecord(row, "o_");
-    if (original !== undefined) hydrated.original = toPost(original, row.o_like_count);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const hydrated: HydratedPost = { post: toPost(row, false)! };
+    const original = toPost(row, true);
+    if (original !== undefined) hydrated.original = original;
     out.set(hydrated.post.id, hydrated);
   }
   return out;

@@ -10,7 +10,7 @@ import { FolloweeCache } from "./followee-cache.js";
 import { type PgQueryable, type PreparedStatement, prepared, run } from "./pool.js";
 import { hydrationSelect, toHydrated } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
-import { pgId, pgIds, pgLimit } from "./values.js";
+import { pgId, pgIdArrayLiteral, pgIds, pgLimit } from "./values.js";
 
 /** Options for {@link PostgresHomeContextStore}. */
 export interface PostgresHomeContextStoreOptions {
@@ -127,7 +127,7 @@ export class PostgresHomeContextStore implements HomeContextStore {
     const before = page.before === undefined ? null : pgId(page.before, where, "page.before");
     const limit = pgLimit(page.limit);
     const timeline = page.timeline;
-    const entries = timeline === undefined ? null : pgIds(timeline.ids, where, "page.timeline.ids");
+    const entries = timeline === undefined ? null : pgIdArrayLiteral(pgIds(timeline.ids, where, "page.timeline.ids"));
     const floor = timeline === undefined ? null : pgId(timeline.floor, where, "page.timeline.floor");
     const cached = this.#followees?.get(readerId);
     const { rows } = await guard(where, () =>

@@ -49,6 +49,14 @@ export function pgIds(values: readonly unknown[], where: string, field: string):
   return pgList(values, where, field).map((value, i) => pgId(value, where, `${field}[${i}]`));
 }
 
+/**
+ * Ids checked by {@link pgId} as one `bigint[]` literal (`{1,2,3}`). They are digits only, so it needs no quoting;
+ * given the array itself, pg would quote and escape every element on every call.
+ */
+export function pgIdArrayLiteral(checked: readonly string[]): string {
+  return `{${checked.join(",")}}`;
+}
+
 /** Checks a time in milliseconds stored as `bigint`: a safe integer. */
 export function pgMillis(value: unknown, where: string, field: string): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {

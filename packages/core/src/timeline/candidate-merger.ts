@@ -36,15 +36,19 @@ export class CandidateMerger {
   async next(n: number): Promise<PostId[]> {
     const out: PostId[] = [];
     while (out.length < n) {
-      await this.#refill();
+      // Most steps take an id already buffered: only a step that must read awaits (a page is ~21 steps). The loops
+      // on this path index rather than iterate: V8 left an iterator object per for-of here, 10 KiB a page.
+      if (this.#mustFetch()) await this.#refill();
+      const states = this.#states;
       let best: SourceState | undefined;
-      for (const s of this.#states) {
+      for (let i = 0; i < states.length; i++) {
+        const s = states[i]!;
         const head = s.buffer[s.pos];
         if (head !== undefined && (best === undefined || compareIds(head, best.buffer[best.pos]!) > 0)) best = s;
       }
       if (best === undefined) break;
       const id = best.buffer[best.pos]!;
-      for (const s of this.#states) if (s.buffer[s.pos] === id) s.pos++;
+      for (let i = 0; i < states.length; i++) if (states[i]!.buffer[states[i]!.pos] === id) states[i]!.pos++;
       out.push(id);
       this.#last = id;
     }
@@ -70,9 +74,23 @@ export class CandidateMerger {
     );
   }
 
+  /** Whether {@link #refill} would read any source now (the same rule, without allocating or awaiting). */
+  #mustFetch(): boolean {
+    let newest: PostId | undefined | null = null; // null: not looked up yet
+    for (let i = 0; i < this.#states.length; i++) {
+      const s = this.#states[i]!;
+      if (s.exhausted || s.pos < s.buffer.length) continue;
+      if (s.source.ceiling === undefined) return true;
+      if (newest === null) newest = this.#newestHead();
+      if (newest === undefined || compareIds(s.source.ceiling, newest) >= 0) return true;
+    }
+    return false;
+  }
+
   #newestHead(): PostId | undefined {
     let newest: PostId | undefined;
-    for (const s of this.#states) {
+    for (let i = 0; i < this.#states.length; i++) {
+      const s = this.#states[i]!;
       const head = s.buffer[s.pos];
       if (head !== undefined && (newest === undefined || compareIds(head, newest) > 0)) newest = head;
     }

@@ -40,17 +40,22 @@ export async function visibleItems(
     if (!original || ctx.blocked(original.authorId)) return null;
     return { id, entry: post, content: original };
   });
-  const shown = await Promise.all(
-    candidates.map(async (c) => {
-      if (c === null) return null;
-      if (c.entry === c.content) return c;
-      if (ownEntryVisible(c.content, ctx)) return null;
-      const reposts = await posts.findReposts(c.content.id, sourceList);
-      return reposts.some((r) => compareIds(r, c.id) < 0) ? null : c;
-    }),
-  );
+  // Only reposts whose original is not itself an entry need a look past the page; all of those go out at once.
+  const checks: Array<Promise<void>> = [];
+  candidates.forEach((c, i) => {
+    if (c === null || c.entry === c.content) return;
+    if (ownEntryVisible(c.content, ctx)) {
+      candidates[i] = null;
+      return;
+    }
+    const check = posts.findReposts(c.content.id, sourceList).then((reposts) => {
+      if (reposts.some((r) => compareIds(r, c.id) < 0)) candidates[i] = null;
+    });
+    checks.push(check);
+  });
+  if (checks.length > 0) await Promise.all(checks);
   const items: TimelineItem[] = [];
-  for (const c of shown) {
+  for (const c of candidates) {
     if (c === null) continue;
     items.push(
       c.entry === c.content
