@@ -6,12 +6,13 @@
  *
  *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 3]
  *     [--duration 10] [--posts-per-user 20] [--readers 8] [--pool 16] [--rebuild-concurrency 32] [--dataset PATH]
- *     [--approaches hybrid,ceiling,separate,pull,naive; also uncached] [--repeat 1]
+ *     [--approaches hybrid,ceiling,floor,separate,pull,naive; also uncached] [--repeat 1]
  *
  * Approaches: hybrid (PostgreSQL stores with `homeContext`: one statement per read), ceiling (that statement alone,
- * run by pgbench at the same rate; needs `pgbench` on PATH), uncached (hybrid with the followee cache off; not run
- * by default), separate (the same engine without `homeContext`, so a
- * read takes five queries), pull (pull-all on PostgreSQL alone), naive (the SQL query). `--repeat N`
+ * run by pgbench at the same rate; needs `pgbench` on PATH), floor (a Redis round trip then a PostgreSQL one from
+ * this process through the same clients, doing nothing: the two hops every read pays), uncached (hybrid with the
+ * followee cache off; not run by default), separate (the same engine without `homeContext`, so a read takes five
+ * queries), pull (pull-all on PostgreSQL alone), naive (the SQL query). `--repeat N`
  * measures every row N times, in N rounds over all rows, so a row's spread between runs shows in one load.
  *
  * Servers: FEED_ENGINE_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
@@ -248,9 +249,10 @@ function createEngines(f: Fixture): Engines {
 
 const HYBRID = "engine: hybrid, Redis timelines + PostgreSQL";
 const CEILING = "ceiling: the hybrid read's one PostgreSQL statement alone, from pgbench";
+const FLOOR = "floor: one Redis and one PostgreSQL round trip from Node, no work";
 
 /** The approaches `--approaches` can name, in the order they run. */
-const APPROACH_KEYS = ["hybrid", "ceiling", "uncached", "separate", "pull", "naive"] as const;
+const APPROACH_KEYS = ["hybrid", "ceiling", "floor", "uncached", "separate", "pull", "naive"] as const;
 /** What runs without `--approaches`: all but `uncached`, which is an A/B of one option. */
 const DEFAULT_APPROACHES = APPROACH_KEYS.filter((key) => key !== "uncached");
 
@@ -284,6 +286,16 @@ function approaches(engines: Engines, f: Fixture, keys: readonly string[]): Appr
         const statement = await statements.get(readers)!;
         const { warmupMs, measureMs, pool: clients, postgresUrl } = o;
         return pgbenchCeiling({ postgresUrl, statement, rate, warmupMs, measureMs, clients: Math.min(clients, 4) });
+      },
+    },
+    floor: {
+      name: FLOOR,
+      // What any read built on these two servers pays on this machine before doing anything: the engine's two hops
+      // (Redis, then PostgreSQL) through the same clients, with a 1-byte key and a one-value prepared statement.
+      read: async (id) => {
+        await f.redis.get(`${f.prefix}floor`);
+        await f.pool.query({ name: "fe_bench_floor", text: "SELECT $1::bigint AS id", values: [id] });
+        return 0;
       },
     },
     uncached: { name: "engine: the same, followee cache off", read: page(engines.hybridUncached) },
@@ -614,9 +626,10 @@ function printReport(o: Options, results: Results): void {
     "",
     "Pauses: the garbage collector's in this process (count, total, longest), the event loop's delay sampled every",
     "millisecond (p99, max), and PostgreSQL checkpoints (buffers they wrote during the row). A max latency whose second",
-    "into the row (warm-up included) matches a pause shows where the tail came from.",
+    "into the row (warm-up included) matches a pause shows where the tail came from. Heap allocated per read is this",
+    "process's JavaScript heap growth between collections over the row (v8.GCProfiler), warm-up included.",
     "",
-    "| readers | offered/s | approach | achieved/s | p50 ms | p99 ms | max ms (at s) | naive ÷ this, p50 / p99 | CPU ms/read, Node / all | other work | pauses |",
+    "| readers | offered/s | approach | achieved/s | p50 ms | p99 ms | max ms (at s) | naive ÷ this, p50 / p99 | CPU ms/read, Node / all; Node heap allocated/read | other work | pauses |",
     "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ...runs.map((run) => tableRow(run, runs)),
     "",
@@ -642,7 +655,7 @@ function tableRow(run: Measurement, runs: readonly Measurement[]): string {
   const errors = r.errors > 0 ? ` (${r.errors} errors: ${r.firstError})` : "";
   const label = runs.some((other) => other.round > 1) ? `${run.readers.label}, run ${run.round}` : run.readers.label;
   const worst = `${mark}${ms(r.max)} (${r.worstAtSeconds.toFixed(1)})`;
-  return `| ${label} | ${int(r.offeredPerSecond)} | ${run.approach}${errors} | ${achieved} | ${mark}${ms(r.p50)} | ${mark}${ms(r.p99)} | ${worst} | ${ratio} | ${ceiling ? "- (pgbench)" : `${run.nodeCpuMs.toFixed(2)} / ${(run.cpu.oursMs / r.sent).toFixed(2)}`} | ${otherWork(run)} | ${stallText(run.stalls)} |`;
+  return `| ${label} | ${int(r.offeredPerSecond)} | ${run.approach}${errors} | ${achieved} | ${mark}${ms(r.p50)} | ${mark}${ms(r.p99)} | ${worst} | ${ratio} | ${ceiling ? "- (pgbench)" : `${run.nodeCpuMs.toFixed(2)} / ${(run.cpu.oursMs / r.sent).toFixed(2)}; ${(run.stalls.allocatedBytes / r.sent / 1024).toFixed(0)} KiB`} | ${otherWork(run)} | ${stallText(run.stalls)} |`;
 }
 
 /** The row's pauses: the collector's, the event loop's lateness, PostgreSQL checkpoints. */
@@ -699,7 +712,17 @@ function targetLines(runs: readonly Measurement[], classes: readonly ReaderClass
     if (mine.length === 1) return `${c.label}: p99 ${p99s} ms, ${met === 1 ? "met" : "MISSED"}`;
     return `${c.label}: p99 ${p99s} ms, met in ${met} of ${mine.length}`;
   });
-  return [`Target, hybrid p99 <= 5 ms at 1,000 reads/s: ${verdicts.filter((v) => v !== "").join("; ")}.`];
+  const lines = [`Target, hybrid p99 <= 5 ms at 1,000 reads/s: ${verdicts.filter((v) => v !== "").join("; ")}.`];
+  const floors = runs.filter((run) => run.approach === FLOOR && run.result.offeredPerSecond === 1000);
+  if (floors.length > 0) {
+    const met = floors.filter((run) => !run.result.saturated && run.result.p99 <= 5).length;
+    lines.push(
+      "",
+      `The floor (two round trips, no work) at 1,000 reads/s: p99 ${floors.map((run) => ms(run.result.p99)).join(", ")} ms, ` +
+        `within 5 ms in ${met} of ${floors.length}.`,
+    );
+  }
+  return lines;
 }
 
 // ---- main ----

@@ -4,6 +4,7 @@
  * (their writes and fsyncs slow every backend). A row's p99 tail is read against these.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import v8 from "node:v8";
 
 export interface RowStalls {
   gcPauses: number;
@@ -15,6 +16,8 @@ export interface RowStalls {
   /** Checkpoints PostgreSQL started or finished during the row (timed + requested), and buffers they wrote. */
   checkpoints: number;
   checkpointBuffers: number;
+  /** Bytes this process allocated on the JavaScript heap during the row (what the collector then had to clear). */
+  allocatedBytes: number;
 }
 
 /** Reads PostgreSQL's checkpoint counters (pg_stat_bgwriter). */
@@ -30,7 +33,12 @@ export async function watchRow(counters: CheckpointCounters): Promise<() => Prom
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const before = await counters();
+  const heap = new v8.GCProfiler();
+  const usedAtStart = v8.getHeapStatistics().used_heap_size;
+  heap.start();
   return async () => {
+    const { statistics: collections } = heap.stop();
+    const usedAtEnd = v8.getHeapStatistics().used_heap_size;
     delay.disable();
     // Entries of pauses that ended just now are delivered on a later tick.
     await new Promise((resolve) => setImmediate(resolve));
@@ -44,6 +52,20 @@ export async function watchRow(counters: CheckpointCounters): Promise<() => Prom
       loopDelayMaxMs: delay.max / 1e6,
       checkpoints: after.checkpoints - before.checkpoints,
       checkpointBuffers: after.buffers - before.buffers,
+      allocatedBytes: allocated(usedAtStart, collections, usedAtEnd),
     };
   };
+}
+
+type Collection = v8.GCProfilerResult["statistics"][number];
+
+/** Heap growth between collections, summed: every byte allocated in the row, whether it survived or not. */
+function allocated(usedAtStart: number, collections: readonly Collection[], usedAtEnd: number): number {
+  let total = 0;
+  let used = usedAtStart;
+  for (const c of collections) {
+    total += Math.max(0, c.beforeGC.heapStatistics.usedHeapSize - used);
+    used = c.afterGC.heapStatistics.usedHeapSize;
+  }
+  return total + Math.max(0, usedAtEnd - used);
 }
