@@ -30,11 +30,14 @@ export function capturing(pool: PgQueryable): { pool: PgQueryable; last: () => C
   return { pool: { query }, last: () => last };
 }
 
-/** `value` as an SQL literal: the adapter's values are null, numbers, digit strings and arrays of digit strings. */
+/**
+ * `value` as an SQL literal: the adapter's values are null, numbers, digit strings, arrays of digit strings and
+ * array literals of digits (`{1,2,3}`).
+ */
 function literal(value: unknown): string {
   if (value === null) return "NULL";
   if (typeof value === "number" && Number.isInteger(value)) return String(value);
-  if (typeof value === "string" && /^\d+$/.test(value)) return `'${value}'`;
+  if (typeof value === "string" && /^(\d+|\{(\d+(,\d+)*)?\})$/.test(value)) return `'${value}'`;
   if (Array.isArray(value) && value.every((item) => typeof item === "string" && /^\d+$/.test(item))) {
     return `'{${value.join(",")}}'`;
   }
