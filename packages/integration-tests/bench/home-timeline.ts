@@ -665,7 +665,8 @@ function stallText(s: RowStalls): string {
       ? `checkpoint writes ${int(s.checkpointBuffers)} buffers${s.checkpoints > 0 ? ` (${s.checkpoints} begun)` : ""}`
       : "no checkpoint writes";
   return (
-    `GC ${s.gcPauses} pauses, ${ms(s.gcTotalMs)} ms in all, max ${ms(s.gcMaxMs)}; ` +
+    `GC ${s.gcPauses} pauses (${s.gcMajorPauses} old-generation), ${ms(s.gcTotalMs)} ms in all, max ${ms(s.gcMaxMs)}, ` +
+    `heap ${mb(s.heapUsedBytes)} at the end; ` +
     `loop delay p99 ${ms(s.loopDelayP99Ms)} max ${ms(s.loopDelayMaxMs)} ms; ${checkpoint}`
   );
 }

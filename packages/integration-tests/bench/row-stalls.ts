@@ -3,11 +3,13 @@
  * how late the event loop ran (a pause or a long task delays every request in flight), and PostgreSQL checkpoints
  * (their writes and fsyncs slow every backend). A row's p99 tail is read against these.
  */
-import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 
 export interface RowStalls {
   gcPauses: number;
+  /** Of those, the old generation's: mark-compact and incremental-marking steps (the rest are scavenges). */
+  gcMajorPauses: number;
   gcTotalMs: number;
   gcMaxMs: number;
   /** Event-loop delay over the row, sampled every millisecond: p99 and max, ms. */
@@ -18,6 +20,8 @@ export interface RowStalls {
   checkpointBuffers: number;
   /** Bytes this process allocated on the JavaScript heap during the row (what the collector then had to clear). */
   allocatedBytes: number;
+  /** The JavaScript heap in use when the row ended, bytes. */
+  heapUsedBytes: number;
 }
 
 /** Reads PostgreSQL's checkpoint counters (pg_stat_bgwriter). */
@@ -26,8 +30,13 @@ export type CheckpointCounters = () => Promise<{ checkpoints: number; buffers: n
 /** Starts watching; the returned function stops and reports. */
 export async function watchRow(counters: CheckpointCounters): Promise<() => Promise<RowStalls>> {
   const pauses: number[] = [];
+  let majorPauses = 0;
+  const major = constants.NODE_PERFORMANCE_GC_MAJOR | constants.NODE_PERFORMANCE_GC_INCREMENTAL;
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      pauses.push(entry.duration);
+      if (((entry.detail as { kind?: number } | undefined)?.kind ?? 0) & major) majorPauses++;
+    }
   });
   observer.observe({ entryTypes: ["gc"] });
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -46,6 +55,7 @@ export async function watchRow(counters: CheckpointCounters): Promise<() => Prom
     const after = await counters();
     return {
       gcPauses: pauses.length,
+      gcMajorPauses: majorPauses,
       gcTotalMs: pauses.reduce((sum, ms) => sum + ms, 0),
       gcMaxMs: pauses.length === 0 ? 0 : Math.max(...pauses),
       loopDelayP99Ms: delay.percentile(99) / 1e6,
@@ -53,6 +63,7 @@ export async function watchRow(counters: CheckpointCounters): Promise<() => Prom
       checkpoints: after.checkpoints - before.checkpoints,
       checkpointBuffers: after.buffers - before.buffers,
       allocatedBytes: allocated(usedAtStart, collections, usedAtEnd),
+      heapUsedBytes: usedAtEnd,
     };
   };
 }
