@@ -3,7 +3,7 @@
  * how late the event loop ran (a pause or a long task delays every request in flight), and PostgreSQL checkpoints
  * (their writes and fsyncs slow every backend). A row's p99 tail is read against these.
  */
-import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 
 export interface RowStalls {
@@ -35,7 +35,8 @@ export async function watchRow(counters: CheckpointCounters): Promise<() => Prom
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       pauses.push(entry.duration);
-      if (((entry.detail as { kind?: number } | undefined)?.kind ?? 0) & major) majorPauses++;
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      if ((detail?.kind ?? 0) & major) majorPauses++;
     }
   });
   observer.observe({ entryTypes: ["gc"] });
