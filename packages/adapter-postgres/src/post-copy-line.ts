@@ -1,4 +1,5 @@
 import { copyField } from "./copy.js";
+import { pgIdArrayLiteral } from "./values.js";
 
 /** COPY's text-format NULL. */
 const NULL = "\\N";
@@ -54,8 +55,7 @@ export function postCopyLine(ord: number, params: readonly unknown[]): string {
     replyAuthor ?? NULL,
     repostPost ?? NULL,
     repostAuthor ?? NULL,
-    // Ids are digits only: nothing to quote or escape.
-    `{${mentions.join(",")}}`,
+    pgIdArrayLiteral(mentions),
     copyField(arrayLiteral(media)),
     deleted ? "t" : "f",
     escaped ? "t" : "f",
