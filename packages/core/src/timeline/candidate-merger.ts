@@ -19,6 +19,16 @@ interface SourceState {
 const MAX_CHUNK = 400;
 
 /**
+ * Whether a source must be read before the next id can be chosen, given the newest id buffered anywhere: its buffer
+ * is used up and it is not exhausted, and it has no ceiling or nothing buffered is above that ceiling.
+ */
+function mustRead(s: SourceState, newest: PostId | undefined): boolean {
+  if (s.exhausted || s.pos < s.buffer.length) return false;
+  const ceiling = s.source.ceiling;
+  return ceiling === undefined || newest === undefined || compareIds(ceiling, newest) >= 0;
+}
+
+/**
  * Merges several newest-first sources into one newest-first stream without duplicates. Sources are read lazily, a
  * chunk at a time (chunks double as a read goes deeper), and a source whose ceiling is below another source's next id
  * is not read at all yet — so the source-of-truth fallback below a timeline's floor costs nothing on pages above it.
@@ -61,29 +71,19 @@ export class CandidateMerger {
    * reads the source of truth below it, not even on its first refill).
    */
   async #refill(): Promise<void> {
-    const needy = (s: SourceState) => !s.exhausted && s.pos >= s.buffer.length;
     await Promise.all(
-      this.#states.filter((s) => needy(s) && s.source.ceiling === undefined).map((s) => this.#fetch(s)),
+      this.#states.filter((s) => s.source.ceiling === undefined && mustRead(s, undefined)).map((s) => this.#fetch(s)),
     );
     const newest = this.#newestHead();
     await Promise.all(
-      this.#states
-        .filter((s) => needy(s) && s.source.ceiling !== undefined)
-        .filter((s) => newest === undefined || compareIds(s.source.ceiling!, newest) >= 0)
-        .map((s) => this.#fetch(s)),
+      this.#states.filter((s) => s.source.ceiling !== undefined && mustRead(s, newest)).map((s) => this.#fetch(s)),
     );
   }
 
-  /** Whether {@link #refill} would read any source now (the same rule, without allocating or awaiting). */
+  /** Whether {@link #refill} would read any source now (its rule, without allocating or awaiting). */
   #mustFetch(): boolean {
-    let newest: PostId | undefined | null = null; // null: not looked up yet
-    for (let i = 0; i < this.#states.length; i++) {
-      const s = this.#states[i]!;
-      if (s.exhausted || s.pos < s.buffer.length) continue;
-      if (s.source.ceiling === undefined) return true;
-      if (newest === null) newest = this.#newestHead();
-      if (newest === undefined || compareIds(s.source.ceiling, newest) >= 0) return true;
-    }
+    const newest = this.#newestHead();
+    for (let i = 0; i < this.#states.length; i++) if (mustRead(this.#states[i]!, newest)) return true;
     return false;
   }
 
