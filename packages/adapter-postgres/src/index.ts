@@ -15,8 +15,14 @@ export type {
   PgSubmittable,
   PreparedStatement,
 } from "./pool.js";
+export type { CacheStats } from "./post-content-cache.js";
 export { PostgresGraphStore, type PostgresGraphStoreOptions } from "./postgres-graph-store.js";
-export { PostgresHomeContextStore, type PostgresHomeContextStoreOptions } from "./postgres-home-context-store.js";
+export {
+  DEFAULT_FOLLOWEE_CACHE_IDS,
+  DEFAULT_POST_CACHE_SIZE,
+  PostgresHomeContextStore,
+  type PostgresHomeContextStoreOptions,
+} from "./postgres-home-context-store.js";
 export { PostgresNotificationStore, type PostgresNotificationStoreOptions } from "./postgres-notification-store.js";
 export { PostgresPostStore, type PostgresPostStoreOptions } from "./postgres-post-store.js";
 export { type PostgresStoresOptions, postgresStores } from "./postgres-stores.js";

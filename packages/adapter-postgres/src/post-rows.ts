@@ -143,6 +143,82 @@ export function hydrationSelect(schema: string, ids: string): string {
       WHERE p.id ${ids} AND NOT p.deleted`;
 }
 
+/**
+ * The like counts of the live posts whose ids `ids` yields (as in {@link hydrationSelect}), for a caller that holds
+ * their content: one text, `id:likes` per post, with `:likes` of the original appended for a repost (`:-` when the
+ * original is deleted), comma-separated. NULL when there are none. {@link parseLikes} reads it back.
+ */
+export function likesSelect(schema: string, ids: string): string {
+  return `SELECT string_agg(p.id::text || ':' || coalesce(pl.likes, 0)::text || CASE
+          WHEN p.repost_of_post_id IS NULL THEN '' WHEN o.id IS NULL THEN ':-' ELSE ':' || coalesce(ol.likes, 0)::text
+        END, ',')
+      FROM ${schema}.posts p
+      LEFT JOIN ${schema}.posts o ON o.id = p.repost_of_post_id AND NOT o.deleted
+      LEFT JOIN ${schema}.like_counts pl ON pl.post_id = p.id
+      LEFT JOIN ${schema}.like_counts ol ON ol.post_id = o.id
+      WHERE p.id ${ids} AND NOT p.deleted`;
+}
+
+/** One post of {@link likesSelect}: its id and like count, and its original's when it is a repost whose original lives. */
+export interface PostLikes {
+  id: PostId;
+  likes: number;
+  /** Undefined when the post is no repost or its original is deleted. */
+  originalLikes: number | undefined;
+}
+
+/** The text of {@link likesSelect} as one entry per post. */
+export function parseLikes(text: string | null): PostLikes[] {
+  if (text === null) return [];
+  return text.split(",").map((entry) => {
+    const [id, likes, original] = entry.split(":");
+    return {
+      id: id!,
+      likes: Number(likes),
+      originalLikes: original === undefined || original === "-" ? undefined : Number(original),
+    };
+  });
+}
+
+/**
+ * What of a post never changes once stored: everything but its like count (which moves) and whether it is deleted
+ * (which a read checks against the database every time).
+ */
+export type PostContent = Readonly<Omit<Post, "likeCount">>;
+
+/** A copy of `content` that shares nothing with it: arrays and references are copied too. */
+function copyContent(content: PostContent): Omit<Post, "likeCount"> {
+  const copy: Omit<Post, "likeCount"> = {
+    id: content.id,
+    authorId: content.authorId,
+    text: content.text,
+    createdAt: content.createdAt,
+    mentions: [...content.mentions],
+    media: [...content.media],
+  };
+  const { replyTo, repostOf } = content;
+  if (replyTo !== undefined) copy.replyTo = { postId: replyTo.postId, authorId: replyTo.authorId };
+  if (repostOf !== undefined) copy.repostOf = { postId: repostOf.postId, authorId: repostOf.authorId };
+  return copy;
+}
+
+/** The content of `post` as a deep-frozen copy, to be shared between reads. */
+export function frozenContent(post: PostContent): PostContent {
+  const copy = copyContent(post);
+  Object.freeze(copy.mentions);
+  Object.freeze(copy.media);
+  if (copy.replyTo !== undefined) Object.freeze(copy.replyTo);
+  if (copy.repostOf !== undefined) Object.freeze(copy.repostOf);
+  return Object.freeze(copy);
+}
+
+/** A post of its own, from shared content and a like count. */
+export function postWith(content: PostContent, likeCount: number): Post {
+  const post = copyContent(content) as Post; // completed on the next line, as in toPost
+  post.likeCount = likeCount;
+  return post;
+}
+
 /** Rows of {@link hydrationSelect} as hydrated posts, by id. */
 export function toHydrated(rows: readonly PostRow[]): Map<PostId, HydratedPost> {
   const out = new Map<PostId, HydratedPost>();

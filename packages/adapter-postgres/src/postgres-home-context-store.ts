@@ -3,12 +3,15 @@ import {
   type HomeContext,
   type HomeContextPage,
   type HomeContextStore,
+  type HydratedPost,
+  type PostId,
   type UserId,
 } from "@feed-engine/core";
 import { guard } from "./errors.js";
 import { FolloweeCache } from "./followee-cache.js";
 import { type PgQueryable, type PreparedStatement, prepared, run } from "./pool.js";
-import { hydrationSelect, toHydrated } from "./post-rows.js";
+import { type CacheStats, PostContentCache } from "./post-content-cache.js";
+import { hydrationSelect, likesSelect, type PostContent, parseLikes, postWith, toHydrated } from "./post-rows.js";
 import { DEFAULT_SCHEMA, quoteSchema } from "./schema.js";
 import { pgId, pgIdArrayLiteral, pgIds, pgLimit } from "./values.js";
 
@@ -26,10 +29,21 @@ export interface PostgresHomeContextStoreOptions {
    * to the tables some other way must move the version too, or readers keep their cached lists.
    */
   followeeCacheIds?: number;
+  /**
+   * The bound of this store's post content cache, in posts (default 20,000, about 10 MB for posts of ~100 characters;
+   * 0 turns it off). A post's content never changes once stored, so a read hydrates the posts it has cached from
+   * their like counts and liveness alone, read in the same statement: a deleted post, an unliked post or a repost
+   * whose original was deleted shows at once, in every process. Posts changed in the tables some other way than
+   * deleting them through {@link PostgresPostStore} may show as they were until they leave the cache.
+   */
+  postCacheSize?: number;
 }
 
 /** The default bound of {@link PostgresHomeContextStoreOptions.followeeCacheIds}. */
 export const DEFAULT_FOLLOWEE_CACHE_IDS = 200_000;
+
+/** The default bound of {@link PostgresHomeContextStoreOptions.postCacheSize}. */
+export const DEFAULT_POST_CACHE_SIZE = 20_000;
 
 /**
  * One statement for everything a home read needs before it merges, and, given the reader's timeline entries ($4, above
@@ -37,6 +51,7 @@ export const DEFAULT_FOLLOWEE_CACHE_IDS = 200_000;
  * which JavaScript splits natively (pg would parse an array character by character, and ordering a reader's 1,205
  * followees took half of this statement's time); the hydrated posts as one JSON array, which one `JSON.parse` reads.
  * The followees come back only when their version differs from the caller's ($6): '' for none, NULL for unchanged.
+ * Candidates whose content the caller holds ($7) come back as like counts only (`likes`), the others as rows.
  * The pulled authors' recent posts use the same per-author backward scans as `PostgresPostStore.byAuthors`.
  */
 function statement(schema: string): string {
@@ -73,9 +88,12 @@ function statement(schema: string): string {
       (SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM recent) AS recent,
       CASE WHEN $4::bigint[] IS NOT NULL THEN (
         SELECT coalesce(json_agg(hydrated), '[]') FROM (
-          ${hydrationSelect(schema, "IN (SELECT id FROM first_candidates)")}
+          ${hydrationSelect(schema, "IN (SELECT id FROM first_candidates WHERE id <> ALL ($7::bigint[]))")}
         ) hydrated
-      ) END AS hydrated
+      ) END AS hydrated,
+      CASE WHEN $4::bigint[] IS NOT NULL THEN (
+        ${likesSelect(schema, "IN (SELECT id FROM first_candidates WHERE id = ANY ($7::bigint[]))")}
+      ) END AS likes
     FROM (SELECT 1) one
     LEFT JOIN ${schema}.follow_counts version_row ON version_row.user_id = $1
     CROSS JOIN LATERAL (SELECT version_row.following_version AS v) version`;
@@ -90,8 +108,10 @@ interface ContextRow {
   pulled: string | null;
   blocked: string | null;
   recent: string | null;
-  /** JSON rows of `hydrationSelect`, parsed by pg; null when no timeline was given. */
+  /** JSON rows of `hydrationSelect` for the candidates not in $7, parsed by pg; null when no timeline was given. */
   hydrated: Array<Record<string, unknown>> | null;
+  /** `likesSelect` of the candidates in $7; null when none of them lives or no timeline was given. */
+  likes: string | null;
 }
 
 const list = (joined: string | null): string[] => (joined === null || joined === "" ? [] : joined.split(","));
@@ -105,17 +125,13 @@ export class PostgresHomeContextStore implements HomeContextStore {
   readonly #pool: PgQueryable;
   readonly #sql: PreparedStatement;
   readonly #followees: FolloweeCache | undefined;
+  readonly #posts: PostContentCache | undefined;
 
   constructor(options: PostgresHomeContextStoreOptions) {
-    const cacheIds = options.followeeCacheIds ?? DEFAULT_FOLLOWEE_CACHE_IDS;
-    if (!Number.isSafeInteger(cacheIds) || cacheIds < 0) {
-      throw new FeedError(
-        "VALIDATION",
-        `PostgresHomeContextStore: followeeCacheIds must be a non-negative integer (got ${String(cacheIds)})`,
-        { field: "followeeCacheIds" },
-      );
-    }
+    const cacheIds = cacheBound(options.followeeCacheIds ?? DEFAULT_FOLLOWEE_CACHE_IDS, "followeeCacheIds");
+    const cachePosts = cacheBound(options.postCacheSize ?? DEFAULT_POST_CACHE_SIZE, "postCacheSize");
     this.#followees = cacheIds === 0 ? undefined : new FolloweeCache(cacheIds);
+    this.#posts = cachePosts === 0 ? undefined : new PostContentCache(cachePosts);
     this.#pool = options.pool;
     this.#sql = prepared(statement(quoteSchema(options.schema ?? DEFAULT_SCHEMA, "PostgresHomeContextStore")));
   }
@@ -130,8 +146,10 @@ export class PostgresHomeContextStore implements HomeContextStore {
     const entries = timeline === undefined ? null : pgIdArrayLiteral(pgIds(timeline.ids, where, "page.timeline.ids"));
     const floor = timeline === undefined ? null : pgId(timeline.floor, where, "page.timeline.floor");
     const cached = this.#followees?.get(readerId);
+    const held = timeline === undefined ? undefined : this.#heldContent(timeline.ids);
+    const heldIds = held === undefined ? "{}" : pgIdArrayLiteral([...held.keys()]);
     const { rows } = await guard(where, () =>
-      run<ContextRow>(this.#pool, this.#sql, [reader, before, limit, entries, floor, cached?.version ?? null]),
+      run<ContextRow>(this.#pool, this.#sql, [reader, before, limit, entries, floor, cached?.version ?? null, heldIds]),
     );
     const row = rows[0];
     if (row === undefined || !row.reader) return undefined;
@@ -149,7 +167,75 @@ export class PostgresHomeContextStore implements HomeContextStore {
       blocked: list(row.blocked),
       recent: list(row.recent),
     };
-    if (row.hydrated !== null) context.hydrated = toHydrated(row.hydrated);
+    if (row.hydrated !== null) context.hydrated = this.#hydrated(row.hydrated, row.likes, held);
     return context;
   }
+
+  /** Hits and misses of the post content cache and the posts it holds; undefined when it is off. */
+  get postCacheStats(): CacheStats | undefined {
+    return this.#posts?.stats;
+  }
+
+  /**
+   * The content this store holds of the timeline's entries, and of the originals of those that are reposts, by id:
+   * what the statement need not ship. A repost whose original is not held is left out, so its row brings both.
+   */
+  #heldContent(ids: readonly string[]): Map<string, PostContent> | undefined {
+    const cache = this.#posts;
+    if (cache === undefined) return undefined;
+    const held = new Map<string, PostContent>();
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      // Already held as an original of a newer entry: looked up once.
+      if (held.has(id)) continue;
+      const content = cache.get(id);
+      if (content === undefined) continue;
+      const originalId = content.repostOf?.postId;
+      if (originalId === undefined) {
+        held.set(content.id, content);
+        continue;
+      }
+      const original = held.get(originalId) ?? cache.get(originalId);
+      if (original === undefined) continue;
+      held.set(content.id, content);
+      held.set(originalId, original);
+    }
+    return held;
+  }
+
+  /** The page's first candidates: rows shipped in full (kept in the cache), and held content with its like counts. */
+  #hydrated(
+    rows: Array<Record<string, unknown>>,
+    likes: string | null,
+    held: Map<string, PostContent> | undefined,
+  ): Map<PostId, HydratedPost> {
+    const hydrated = toHydrated(rows);
+    const cache = this.#posts;
+    if (cache === undefined || held === undefined) return hydrated;
+    for (const { post, original } of hydrated.values()) {
+      cache.set(post);
+      if (original !== undefined) cache.set(original);
+    }
+    for (const entry of parseLikes(likes)) {
+      const content = held.get(entry.id)!;
+      const post: HydratedPost = { post: postWith(content, entry.likes) };
+      if (entry.originalLikes !== undefined) {
+        post.original = postWith(held.get(content.repostOf!.postId)!, entry.originalLikes);
+      }
+      hydrated.set(entry.id, post);
+    }
+    return hydrated;
+  }
+}
+
+/** A cache bound option, checked: a non-negative integer (0 turns the cache off). */
+function cacheBound(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new FeedError(
+      "VALIDATION",
+      `PostgresHomeContextStore: ${field} must be a non-negative integer (got ${String(value)})`,
+      { field },
+    );
+  }
+  return value;
 }

@@ -17,18 +17,26 @@ homeContextStoreContract("PostgresHomeContextStore", async () => {
   };
 });
 
-/** A pool that keeps the followee lists the context statement shipped: null where it left the list out. */
-function shippedFollowees(): { pool: PgQueryable; shipped: Array<string | null> } {
-  const shipped: Array<string | null> = [];
+/** A pool that keeps the context row of every statement sent through it. */
+function contextRows(): { pool: PgQueryable; rows: Array<Record<string, unknown>> } {
+  const rows: Array<Record<string, unknown>> = [];
   const pool: PgQueryable = {
     query: async (config: string | PgQueryConfig, values?: unknown[]) => {
       const result = typeof config === "string" ? await db.pool.query(config, values) : await db.pool.query(config);
-      shipped.push(result.rows[0]?.followees ?? null);
+      rows.push(result.rows[0] ?? {});
       return result;
     },
   };
-  return { pool, shipped };
+  return { pool, rows };
 }
+
+/** The followee lists the context statement shipped: null where it left the list out. */
+const followeesShipped = (rows: ReadonlyArray<Record<string, unknown>>) =>
+  rows.map((row) => (row.followees as string | null | undefined) ?? null);
+
+/** The ids of the posts each context statement shipped in full, sorted. */
+const rowsShipped = (rows: ReadonlyArray<Record<string, unknown>>) =>
+  rows.map((row) => ((row.hydrated ?? []) as Array<{ id: string }>).map((post) => post.id).sort());
 
 describe("PostgresHomeContextStore", () => {
   it("ships a reader's followee list only when it changed since the copy it caches", async () => {
@@ -38,7 +46,7 @@ describe("PostgresHomeContextStore", () => {
     for (const id of ["1", "2", "3", "4"]) await users.create({ id, handle: `u${id}`, displayName: id, createdAt: 1 });
     await graph.follow("1", "2", 1);
     await graph.follow("1", "3", 1);
-    const { pool, shipped } = shippedFollowees();
+    const { pool, rows } = contextRows();
     const store = new PostgresHomeContextStore({ pool, schema });
     const read = async () => [...((await store.homeContext("1", { limit: 5 }))?.followees ?? [])].sort();
     expect(await read()).toEqual(["2", "3"]);
@@ -52,7 +60,7 @@ describe("PostgresHomeContextStore", () => {
     await graph.block("1", "2");
     expect(await read()).toEqual([]);
     expect(await read()).toEqual([]);
-    expect(shipped.map((list) => list?.split(",").sort().join(",") ?? null)).toEqual([
+    expect(followeesShipped(rows).map((list) => list?.split(",").sort().join(",") ?? null)).toEqual([
       "2,3",
       null,
       null,
@@ -62,17 +70,59 @@ describe("PostgresHomeContextStore", () => {
       null,
     ]);
     // Another process (a store of its own) starts with an empty cache; with the cache off, every read ships the list.
-    const off = shippedFollowees();
+    const off = contextRows();
     const uncached = new PostgresHomeContextStore({ pool: off.pool, schema, followeeCacheIds: 0 });
     await graph.follow("1", "4", 3);
     for (let i = 0; i < 2; i++) await uncached.homeContext("1", { limit: 5 });
-    expect(off.shipped).toEqual(["4", "4"]);
+    expect(followeesShipped(off.rows)).toEqual(["4", "4"]);
     expect(await read()).toEqual(["4"]);
   });
 
-  it("refuses a followee cache bound that is not a non-negative integer", () => {
-    for (const followeeCacheIds of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "10" as unknown as number]) {
-      expect(() => new PostgresHomeContextStore({ pool: db.pool, followeeCacheIds })).toThrow(/followeeCacheIds/);
+  it("ships a post's row once, then only its like counts, while it holds the post's content", async () => {
+    const schema = await db.freshSchema();
+    const users = new PostgresUserStore({ pool: db.pool, schema });
+    const posts = new PostgresPostStore({ pool: db.pool, schema });
+    for (const id of ["1", "2"]) await users.create({ id, handle: `u${id}`, displayName: id, createdAt: 1 });
+    const post = (id: string, extra = {}) => ({
+      id,
+      authorId: "2",
+      text: `post ${id}`,
+      createdAt: 1,
+      mentions: [],
+      media: [],
+      deleted: false,
+      ...extra,
+    });
+    for (const id of ["5", "6", "7"]) await posts.insert(post(id));
+    await posts.insert(post("8", { text: "", repostOf: { postId: "5", authorId: "2" } }));
+    const { pool, rows } = contextRows();
+    const store = new PostgresHomeContextStore({ pool, schema, postCacheSize: 4 });
+    const read = (ids: string[]) => store.homeContext("1", { limit: 20, timeline: { ids, floor: "0" } });
+    await read(["7", "6"]);
+    await read(["7", "6"]);
+    // The repost is shipped with its original while the original is not held; then both come as counts.
+    await read(["8"]);
+    await read(["8", "7"]);
+    expect(rowsShipped(rows)).toEqual([["6", "7"], [], ["8"], []]);
+    const likes = rows.map((row) => (row.likes as string | null)?.split(",").sort() ?? null);
+    expect(likes).toEqual([null, ["6:0", "7:0"], null, ["7:0", "8:0:0"]]);
+    expect(store.postCacheStats).toMatchObject({ size: 3 });
+    // A bound of 4 holds two generations of at most two posts: 6, read least recently, was dropped.
+    await read(["6"]);
+    expect(rowsShipped(rows).at(-1)).toEqual(["6"]);
+    // Off: every read ships every row.
+    const off = contextRows();
+    const uncached = new PostgresHomeContextStore({ pool: off.pool, schema, postCacheSize: 0 });
+    for (let i = 0; i < 2; i++) await uncached.homeContext("1", { limit: 20, timeline: { ids: ["7"], floor: "0" } });
+    expect(rowsShipped(off.rows)).toEqual([["7"], ["7"]]);
+    expect(uncached.postCacheStats).toBeUndefined();
+  });
+
+  it("refuses cache bounds that are not non-negative integers", () => {
+    for (const bound of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "10" as unknown as number]) {
+      const pool = db.pool;
+      expect(() => new PostgresHomeContextStore({ pool, followeeCacheIds: bound })).toThrow(/followeeCacheIds/);
+      expect(() => new PostgresHomeContextStore({ pool, postCacheSize: bound })).toThrow(/postCacheSize/);
     }
   });
 
@@ -115,10 +165,14 @@ describe("PostgresHomeContextStore", () => {
       deleted: false,
       repostOf: repost,
     });
-    const context = await store.homeContext("1", { limit: 20, timeline: { ids: ["8", "7"], floor: "0" } });
+    const page = { limit: 20, timeline: { ids: ["8", "7"], floor: "0" } };
+    const context = await store.homeContext("1", page);
     expect(context?.hydrated).toEqual(await posts.hydrate(["7", "8"]));
     expect(context?.hydrated?.get("7")?.post).toMatchObject({ text, media, mentions: ["1"] });
     expect(context?.hydrated?.get("8")?.original?.text).toBe(text);
     expect(recorded.statements).toHaveLength(2);
+    // Read again, the posts come from the content the store kept: the same, to the byte.
+    expect((await store.homeContext("1", page))?.hydrated).toEqual(await posts.hydrate(["7", "8"]));
+    expect(store.postCacheStats).toMatchObject({ hits: 2, size: 2 });
   });
 });

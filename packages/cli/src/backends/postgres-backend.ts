@@ -11,6 +11,11 @@ type PostgresUrl = Extract<BackendUrl, { scheme: "postgres" }>;
 /** Connections per process: seeding and rebuilds run up to this many statements at once. */
 const POOL_SIZE = 12;
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Idle connections stay open until the backend closes: each connection prepares every statement it runs, and pg's
+ * default (closing one after 10 s idle) made a worker or load test reopen and re-prepare them after every pause.
+ */
+const IDLE_TIMEOUT_MS = 0;
 
 function postgresUrl(url: BackendUrl): PostgresUrl {
   if (url.scheme !== "postgres") throw new Error(`postgres backend given ${url.scheme}`);
@@ -19,7 +24,12 @@ function postgresUrl(url: BackendUrl): PostgresUrl {
 
 /** Opens a pool and proves the server answers; a failure becomes one line naming the server and what to try. */
 async function connect(url: PostgresUrl, from: string): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url.url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url.url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: IDLE_TIMEOUT_MS,
+  });
   // An idle connection that dies is reported by the next query that needs one; it must not crash the process.
   pool.on("error", () => undefined);
   try {

@@ -4,7 +4,7 @@ import type { HomeContextPage, HomeContextStore } from "../ports/home-context-st
 import type { PostStore } from "../ports/post-store.js";
 import type { UserStore } from "../ports/user-store.js";
 import { firstCandidates } from "../timeline/first-candidates.js";
-import { ascending, BIG, lcg, newestFirst, post } from "./post-records.js";
+import { ascending, BIG, lcg, newestFirst, post, reply, repost } from "./post-records.js";
 
 /** A {@link HomeContextStore} with the stores whose data it reads, all empty and in their own namespace. */
 export interface HomeContextFixture {
@@ -136,6 +136,42 @@ export function homeContextStoreContract(
       expect((await f.homeContext.homeContext("1", { limit: 4 }))?.hydrated).toBeUndefined();
     });
 
+    it("hydrates a post read again with its like count and liveness of the moment, however it caches", async () => {
+      for (const id of ["1", "2", "3"]) await f.users.create(user(id));
+      await f.graph.follow("1", "2", 1);
+      const original = post(postId(1), "3");
+      await f.posts.insert(original);
+      await f.posts.insert(repost(postId(2), "2", original));
+      await f.posts.insert(reply(postId(3), "2", original));
+      await f.posts.insert(post(postId(4), "2"));
+      const page = { limit: 5, timeline: { ids: [postId(4), postId(3), postId(2), postId(1)], floor: "0" } };
+      const read = async () => {
+        const context = await contextOf("1", page);
+        expect(context).toEqual(await separatelyWithTimeline("1", page));
+        return context?.hydrated;
+      };
+      expect([...((await read())?.keys() ?? [])].sort()).toEqual([postId(1), postId(2), postId(3), postId(4)]);
+      await f.posts.like({ userId: "1", postId: postId(1), id: postId(10), at: 2 });
+      await f.posts.like({ userId: "2", postId: postId(4), id: postId(11), at: 2 });
+      const liked = await read();
+      expect(liked?.get(postId(2))?.original?.likeCount).toBe(1);
+      expect(liked?.get(postId(4))?.post.likeCount).toBe(1);
+      await f.posts.unlike("2", postId(4));
+      expect((await read())?.get(postId(4))?.post.likeCount).toBe(0);
+      // The original deleted: gone itself, and its repost shows without it.
+      await f.posts.delete(postId(1));
+      const deleted = await read();
+      expect(deleted?.has(postId(1))).toBe(false);
+      expect(deleted?.get(postId(2))?.original).toBeUndefined();
+      await f.posts.delete(postId(4));
+      expect([...((await read())?.keys() ?? [])].sort()).toEqual([postId(2), postId(3)]);
+      // What a read hands out is the caller's own: changing it changes no later read.
+      const mine = (await read())?.get(postId(3))?.post;
+      mine?.mentions.push("2");
+      if (mine?.replyTo !== undefined) mine.replyTo.postId = postId(9);
+      expect((await read())?.get(postId(3))?.post).toMatchObject({ mentions: [], replyTo: { postId: postId(1) } });
+    });
+
     it("shows every follow, unfollow, block and bulk follow at the very next read, however it caches", async () => {
       for (const id of ["1", "2", "3", "4", "5"]) await f.users.create(user(id));
       await f.graph.follow("1", "2", 1);
@@ -169,19 +205,29 @@ export function homeContextStoreContract(
       expect(await followeesOf()).toEqual([]);
     });
 
-    it("agrees with the stores asked one by one, through follows, unfollows, blocks and deletes", async () => {
+    it("agrees with the stores asked one by one, through follows, unfollows, blocks, likes, reposts and deletes", async () => {
       const random = lcg(42);
       const pick = (n: number) => String(1 + Math.floor(random() * n));
       for (let id = 1; id <= 30; id++) await f.users.create(user(String(id)));
       let next = 0;
+      let likes = 0;
+      const anyPost = () => postId(1 + Math.floor(random() * next));
       for (let step = 0; step < 300; step++) {
         const roll = random();
-        if (roll < 0.35) await f.graph.follow(pick(30), pick(30), step);
-        else if (roll < 0.45) await f.graph.unfollow(pick(30), pick(30));
-        else if (roll < 0.5) await f.graph.block(pick(30), pick(30));
-        else if (roll < 0.53) await f.users.markPulled(pick(30));
-        else if (roll < 0.93) await f.posts.insert(post(postId(++next), pick(30)));
-        else if (next > 0) await f.posts.delete(postId(1 + Math.floor(random() * next)));
+        if (roll < 0.3) await f.graph.follow(pick(30), pick(30), step);
+        else if (roll < 0.38) await f.graph.unfollow(pick(30), pick(30));
+        else if (roll < 0.42) await f.graph.block(pick(30), pick(30));
+        else if (roll < 0.45) await f.users.markPulled(pick(30));
+        else if (roll < 0.75 || next === 0) await f.posts.insert(post(postId(++next), pick(30)));
+        else if (roll < 0.8) {
+          const original = await f.posts.get(anyPost());
+          if (original !== undefined && !original.deleted && original.repostOf === undefined) {
+            await f.posts.insert(repost(postId(++next), pick(30), original));
+          }
+        } else if (roll < 0.88)
+          await f.posts.like({ userId: pick(30), postId: anyPost(), id: String(++likes), at: step });
+        else if (roll < 0.93) await f.posts.unlike(pick(30), anyPost());
+        else await f.posts.delete(anyPost());
         if (step % 30 === 29) {
           for (const reader of ["1", "7", pick(30)]) {
             const page = random() < 0.5 ? { limit: 1 + Math.floor(random() * 25) } : { before: postId(next), limit: 5 };
