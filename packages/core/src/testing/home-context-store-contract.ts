@@ -148,7 +148,7 @@ export function homeContextStoreContract(
       const read = async () => {
         const context = await contextOf("1", page);
         expect(context).toEqual(await separatelyWithTimeline("1", page));
-        return context?.hydrated;
+        return context !== undefined && "hydrated" in context ? context.hydrated : undefined;
       };
       expect([...((await read())?.keys() ?? [])].sort()).toEqual([postId(1), postId(2), postId(3), postId(4)]);
       await f.posts.like({ userId: "1", postId: postId(1), id: postId(10), at: 2 });
