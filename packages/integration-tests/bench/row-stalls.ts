@@ -1,10 +1,11 @@
 /**
- * What else happened in this process and in PostgreSQL while one benchmark row ran: the garbage collector's pauses,
- * how late the event loop ran (a pause or a long task delays every request in flight), and PostgreSQL checkpoints
- * (their writes and fsyncs slow every backend). A row's p99 tail is read against these.
+ * What else happened in this process (the one serving a benchmark row's reads) and in PostgreSQL while the row ran:
+ * the garbage collector's pauses, how late the event loop ran (a pause or a long task delays every request in flight),
+ * and PostgreSQL checkpoints (their writes and fsyncs slow every backend). A row's p99 tail is read against these.
  */
 import { constants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
+import type pg from "pg";
 
 export interface RowStalls {
   gcPauses: number;
@@ -26,6 +27,17 @@ export interface RowStalls {
 
 /** Reads PostgreSQL's checkpoint counters (pg_stat_bgwriter). */
 export type CheckpointCounters = () => Promise<{ checkpoints: number; buffers: number }>;
+
+/** PostgreSQL's checkpoint counters, read through `pool`: checkpoints begun and buffers they wrote. */
+export function postgresCheckpointCounters(pool: pg.Pool): CheckpointCounters {
+  return async () => {
+    const { rows } = await pool.query<{ checkpoints: string; buffers: string }>(
+      `SELECT (checkpoints_timed + checkpoints_req)::text AS checkpoints, buffers_checkpoint::text AS buffers
+       FROM pg_stat_bgwriter`,
+    );
+    return { checkpoints: Number(rows[0]!.checkpoints), buffers: Number(rows[0]!.buffers) };
+  };
+}
 
 /** Starts watching; the returned function stops and reports. */
 export async function watchRow(counters: CheckpointCounters): Promise<() => Promise<RowStalls>> {
