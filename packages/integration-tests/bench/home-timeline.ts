@@ -4,7 +4,7 @@
  * PostgreSQL alone, on the ego-Twitter graph, at fixed offered rates, open loop. Also the Redis memory of every
  * user's materialized timeline and the one-time load timings. Prints a Markdown report on stdout, progress on stderr.
  *
- *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 3]
+ *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 20]
  *     [--duration 10] [--posts-per-user 20] [--readers 8] [--pool 16] [--rebuild-concurrency 32] [--dataset PATH]
  *     [--approaches hybrid,hybrid-defaults,ceiling,floor,separate,pull,naive; also uncached] [--repeat 1]
  *
