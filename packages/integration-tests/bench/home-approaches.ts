@@ -11,6 +11,7 @@ export const APPROACH_KEYS = [
   "ceiling",
   "floor",
   "uncached",
+  "no-post-cache",
   "separate",
   "pull",
   "naive",
@@ -19,8 +20,10 @@ export type ApproachKey = (typeof APPROACH_KEYS)[number];
 /** The approaches measured in a Node process (every one but the pgbench ceiling). */
 export type NodeApproachKey = Exclude<ApproachKey, "ceiling">;
 
-/** What runs without `--approaches`: all but `uncached`, which is an A/B of one option. */
-export const DEFAULT_APPROACHES: readonly ApproachKey[] = APPROACH_KEYS.filter((key) => key !== "uncached");
+/** What runs without `--approaches`: all but `uncached` and `no-post-cache`, which are A/Bs of options. */
+export const DEFAULT_APPROACHES: readonly ApproachKey[] = APPROACH_KEYS.filter(
+  (key) => key !== "uncached" && key !== "no-post-cache",
+);
 
 export const HYBRID = "engine: hybrid, Redis timelines + PostgreSQL";
 export const HYBRID_DEFAULTS = "engine: hybrid, as above, Node's default heap settings";
@@ -34,6 +37,7 @@ export const APPROACH_NAMES: Record<ApproachKey, string> = {
   ceiling: CEILING,
   floor: FLOOR,
   uncached: "engine: the same, context store caches off (followee lists, post content)",
+  "no-post-cache": "engine: the same, post content cache off",
   separate: "engine: the same, context in 4 queries (no homeContext)",
   pull: "engine: pull-all, PostgreSQL only",
   naive: "naive SQL (follows JOIN posts)",
@@ -63,6 +67,7 @@ const ENGINE_MODES: Partial<Record<NodeApproachKey, EngineMode>> = {
   hybrid: "hybrid",
   "hybrid-defaults": "hybrid",
   uncached: "uncached",
+  "no-post-cache": "no-post-cache",
   separate: "separate",
   pull: "pull",
 };

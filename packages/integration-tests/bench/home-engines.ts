@@ -35,10 +35,10 @@ export interface Backends {
 /**
  * The engine modes measured: `hybrid` (PostgreSQL stores with `homeContext`, Redis timelines), `separate` (the same
  * without `homeContext`, so the reader's context takes four queries), `uncached` (hybrid with the context store's
- * caches of followee lists and post content off)
+ * caches of followee lists and post content off), `no-post-cache` (hybrid with the post content cache off)
  * and `pull` (pull-all on PostgreSQL alone).
  */
-export type EngineMode = "hybrid" | "separate" | "uncached" | "pull";
+export type EngineMode = "hybrid" | "separate" | "uncached" | "no-post-cache" | "pull";
 
 /** The Redis stores of the hybrid modes; one set may serve several engines over the same client. */
 export interface RedisStores {
@@ -91,13 +91,10 @@ export function createEngine(mode: EngineMode, b: Backends, redis?: RedisStores)
 function hybridSourceOfTruth(mode: EngineMode, b: Backends, sourceOfTruth: ReturnType<typeof postgresStores>) {
   const { homeContext: _, ...oneByOne } = sourceOfTruth;
   if (mode === "separate") return oneByOne;
-  if (mode === "uncached") {
-    const homeContext = new PostgresHomeContextStore({
-      pool: b.pool,
-      schema: b.schema,
-      followeeCacheIds: 0,
-      postCacheSize: 0,
-    });
+  if (mode === "uncached" || mode === "no-post-cache") {
+    const { pool, schema } = b;
+    const followeeCacheIds = mode === "uncached" ? 0 : undefined;
+    const homeContext = new PostgresHomeContextStore({ pool, schema, followeeCacheIds, postCacheSize: 0 });
     return { ...sourceOfTruth, homeContext };
   }
   return sourceOfTruth;

@@ -6,15 +6,15 @@
  *
  *   cd packages/integration-tests && npx tsx bench/home-timeline.ts [--rates 500,1000,2000] [--warmup 20]
  *     [--duration 10] [--posts-per-user 20] [--readers 8] [--pool 16] [--rebuild-concurrency 32] [--dataset PATH]
- *     [--approaches hybrid,hybrid-defaults,ceiling,floor,separate,pull,naive; also uncached] [--repeat 1]
+ *     [--approaches hybrid,hybrid-defaults,ceiling,floor,separate,pull,naive; also uncached, no-post-cache] [--repeat 1]
  *
  * Approaches: hybrid (PostgreSQL stores with `homeContext`: one statement per read), hybrid-defaults (the same engine
  * in a process with Node's default heap settings), ceiling (that statement alone, run by pgbench at the same rate;
  * needs `pgbench` on PATH), floor (a Redis round trip then a PostgreSQL one through the same clients, doing
- * nothing: the two hops every read pays), uncached (hybrid with the context store's caches off; not run by default),
- * separate (the same engine without `homeContext`, so a read takes five queries), pull (pull-all on PostgreSQL
- * alone), naive (the SQL query). `--repeat N` measures every row N times, in N rounds over all rows, so a row's
- * spread between runs shows in one load.
+ * nothing: the two hops every read pays), uncached (hybrid with the context store's caches off) and no-post-cache
+ * (its post content cache off; neither runs by default), separate (the same engine without `homeContext`, so a read
+ * takes five queries), pull (pull-all on PostgreSQL alone), naive (the SQL query). `--repeat N` measures every row N
+ * times, in N rounds over all rows, so a row's spread between runs shows in one load.
  *
  * Every row but the ceiling runs in a fresh child Node process of its own (`home-read-row.ts`), as a server embedding
  * the engine is a process of its own: the read tail is set by the garbage collector of the process serving the reads,
