@@ -5,7 +5,8 @@ import { Redis } from "ioredis";
 import pg from "pg";
 
 // PostgreSQL is the source of truth; Redis holds the materialized timelines (~9 bytes per entry).
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+// Connections stay open: each prepares the engine's statements once (docs/operations.md, "Node heap settings").
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, idleTimeoutMillis: 0 });
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 const schema = "feed";
 const prefix = process.env.FEED_REDIS_PREFIX ?? "feed:";

@@ -159,7 +159,7 @@ export function likesSelect(schema: string, ids: string): string {
       WHERE p.id ${ids} AND NOT p.deleted`;
 }
 
-/** One post of {@link likesSelect}: its id and like count, and its original's when it is a repost whose original lives. */
+/** One post of {@link likesSelect}: its id and like count, and its original's for a repost whose original lives. */
 export interface PostLikes {
   id: PostId;
   likes: number;
