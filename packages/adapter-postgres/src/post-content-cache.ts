@@ -40,11 +40,13 @@ export class PostContentCache {
     return content;
   }
 
-  /** Keeps a frozen copy of `content` (the caller's object stays its own). */
+  /** Keeps a frozen copy of `content` (the caller's object stays its own), or the copy already held. */
   set(content: PostContent): void {
-    if (this.#young.has(content.id)) return;
-    this.#old.delete(content.id);
-    this.#keep(content.id, frozenContent(content));
+    const id = content.id;
+    if (this.#young.has(id)) return;
+    const held = this.#old.get(id);
+    this.#old.delete(id);
+    this.#keep(id, held ?? frozenContent(content));
   }
 
   get stats(): CacheStats {

@@ -48,7 +48,7 @@ export const QUIET = { threshold: 0.1, windowMs: 1_000, maxWaitMs: 300_000 };
 /**
  * The statement the hybrid engine sends PostgreSQL for a page of `readerId`'s (context and hydration, given the
  * reader's timeline entries), captured with its values from a context store of its own over the same pool: the
- * second read's, as in the steady state, when the store has the reader's followee list cached.
+ * second read's, as in the steady state, when the store has the reader's followee list and the page's posts cached.
  */
 async function hybridStatement(engines: Engines, f: Fixture, readerId: string): Promise<CapturedStatement> {
   const capture = capturing(f.pool);
