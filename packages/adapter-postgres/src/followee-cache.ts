@@ -1,19 +1,24 @@
 import type { UserId } from "@feed-engine/core";
 
-/** A reader's followee list as of one `following_version` (migration 006). */
+/**
+ * A reader's followee list as of one `following_version` (migration 006), and the pulled authors among them as of that
+ * and one version of the pulled authors (migration 007).
+ */
 export interface CachedFollowees {
   version: string;
   ids: readonly UserId[];
+  pulledVersion: string;
+  pulled: readonly UserId[];
 }
 
 /** What an entry counts against the bound: its ids, and one for the entry itself (so empty lists count too). */
-const weight = (entry: CachedFollowees): number => entry.ids.length + 1;
+const weight = (entry: CachedFollowees): number => entry.ids.length + entry.pulled.length + 1;
 
 /**
  * Followee lists by reader, least recently used first out, bounded by the ids held summed over readers (about 50
  * bytes each on V8: the string and its array slot; an entry counts one more). A list larger than the bound is not
- * kept. Entries are never stale by themselves: each read sends the cached version and gets the list again when the
- * row's version differs.
+ * kept. Entries are never stale by themselves: each read sends the cached versions and gets a list again when its
+ * version differs.
  */
 export class FolloweeCache {
   readonly #maxIds: number;

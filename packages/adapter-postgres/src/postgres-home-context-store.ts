@@ -26,7 +26,10 @@ export interface PostgresHomeContextStoreOptions {
    * 10 MB; 0 turns the cache off). A read ships the reader's followee list only when the list changed since the
    * cached copy (its `following_version`, which every follow, unfollow, block and `followMany` of
    * {@link PostgresGraphStore} moves in the same statement), so the cache is exact across processes. Follows written
-   * to the tables some other way must move the version too, or readers keep their cached lists.
+   * to the tables some other way must move the version too, or readers keep their cached lists. The pulled authors
+   * among a reader's followees are kept with the list (and count against the bound): a read finds them again only
+   * when the list or the set of pulled authors changed (`pulled_authors_version`, which a trigger on `pulled_authors`
+   * moves with every row added or removed, however written).
    */
   followeeCacheIds?: number;
   /**
@@ -51,14 +54,25 @@ export const DEFAULT_POST_CACHE_SIZE = 20_000;
  * which JavaScript splits natively (pg would parse an array character by character, and ordering a reader's 1,205
  * followees took half of this statement's time); the hydrated posts as one JSON array, which one `JSON.parse` reads.
  * The followees come back only when their version differs from the caller's ($6): '' for none, NULL for unchanged.
+ * The pulled authors among them are the caller's ($9) when both that version and the pulled authors' version (migration
+ * 007) are the caller's ($6, $8), and are found again otherwise (returned: '' for none, NULL when the caller's held).
  * Candidates whose content the caller holds ($7) come back as like counts only (`likes`), the others as rows.
  * The pulled authors' recent posts use the same per-author backward scans as `PostgresPostStore.byAuthors`.
  */
 function statement(schema: string): string {
-  return `WITH pulled AS MATERIALIZED (
-      SELECT f.followee_id AS id FROM ${schema}.follows f
+  return `WITH known AS MATERIALIZED (
+      SELECT v.following_version, v.pulled_version,
+        coalesce(v.following_version = $6::bigint AND v.pulled_version = $8::bigint, false) AS held_pulled
+      FROM (SELECT
+        (SELECT following_version FROM ${schema}.follow_counts WHERE user_id = $1) AS following_version,
+        (SELECT version FROM ${schema}.pulled_authors_version) AS pulled_version
+      ) v
+    ), pulled AS MATERIALIZED (
+      SELECT unnest($9::bigint[]) AS id WHERE (SELECT held_pulled FROM known)
+      UNION ALL
+      SELECT f.followee_id FROM ${schema}.follows f
       JOIN ${schema}.pulled_authors pa ON pa.user_id = f.followee_id
-      WHERE f.follower_id = $1
+      WHERE f.follower_id = $1 AND NOT (SELECT held_pulled FROM known)
     ), recent AS MATERIALIZED (
       SELECT p.id FROM (SELECT $1::bigint AS author_id UNION SELECT id FROM pulled) a
       CROSS JOIN LATERAL (
@@ -76,11 +90,13 @@ function statement(schema: string): string {
     )
     SELECT
       EXISTS (SELECT 1 FROM ${schema}.users WHERE id = $1) AS reader,
-      version.v::text AS version,
-      CASE WHEN version.v = $6::bigint THEN NULL ELSE coalesce(
+      known.following_version::text AS version,
+      CASE WHEN known.following_version = $6::bigint THEN NULL ELSE coalesce(
         (SELECT string_agg(followee_id::text, ',') FROM ${schema}.follows WHERE follower_id = $1), ''
       ) END AS followees,
-      (SELECT string_agg(id::text, ',') FROM pulled) AS pulled,
+      known.pulled_version::text AS pulled_version,
+      CASE WHEN known.held_pulled THEN NULL ELSE coalesce((SELECT string_agg(id::text, ',') FROM pulled), '') END
+        AS pulled,
       (SELECT string_agg(id::text, ',') FROM (
         SELECT blocked_id AS id FROM ${schema}.blocks WHERE blocker_id = $1
         UNION SELECT blocker_id FROM ${schema}.blocks WHERE blocked_id = $1
@@ -94,9 +110,7 @@ function statement(schema: string): string {
       CASE WHEN $4::bigint[] IS NOT NULL THEN (
         ${likesSelect(schema, "IN (SELECT id FROM first_candidates WHERE id = ANY ($7::bigint[]))")}
       ) END AS likes
-    FROM (SELECT 1) one
-    LEFT JOIN ${schema}.follow_counts version_row ON version_row.user_id = $1
-    CROSS JOIN LATERAL (SELECT version_row.following_version AS v) version`;
+    FROM known`;
 }
 
 interface ContextRow {
@@ -105,6 +119,9 @@ interface ContextRow {
   version: string | null;
   /** Null when unchanged since the version sent; '' when none. */
   followees: string | null;
+  /** The version of the pulled authors (migration 007). */
+  pulled_version: string;
+  /** Null when the caller's list was current (both versions unchanged); '' when none. */
   pulled: string | null;
   blocked: string | null;
   recent: string | null;
@@ -149,21 +166,34 @@ export class PostgresHomeContextStore implements HomeContextStore {
     const held = timeline === undefined ? undefined : this.#heldContent(timeline.ids);
     const heldIds = held === undefined ? "{}" : pgIdArrayLiteral([...held.keys()]);
     const { rows } = await guard(where, () =>
-      run<ContextRow>(this.#pool, this.#sql, [reader, before, limit, entries, floor, cached?.version ?? null, heldIds]),
+      run<ContextRow>(this.#pool, this.#sql, [
+        reader,
+        before,
+        limit,
+        entries,
+        floor,
+        cached?.version ?? null,
+        heldIds,
+        cached?.pulledVersion ?? null,
+        cached === undefined ? "{}" : pgIdArrayLiteral(cached.pulled),
+      ]),
     );
     const row = rows[0];
     if (row === undefined || !row.reader) return undefined;
-    let followees: readonly UserId[];
-    if (row.followees === null && cached !== undefined) {
-      followees = cached.ids;
-    } else {
-      // Frozen: every read of this reader shares the array while it is cached, so a change would throw, not spread.
-      followees = Object.freeze(list(row.followees));
-      if (row.version !== null) this.#followees?.set(readerId, { version: row.version, ids: followees });
+    // Frozen: every read of this reader shares the arrays while they are cached, so a change would throw, not spread.
+    const followees = row.followees === null && cached !== undefined ? cached.ids : Object.freeze(list(row.followees));
+    const pulled = row.pulled === null && cached !== undefined ? cached.pulled : Object.freeze(list(row.pulled));
+    if (row.version !== null && (cached === undefined || followees !== cached.ids || pulled !== cached.pulled)) {
+      this.#followees?.set(readerId, {
+        version: row.version,
+        ids: followees,
+        pulledVersion: row.pulled_version,
+        pulled,
+      });
     }
     const context: HomeContext = {
       followees,
-      pulled: list(row.pulled),
+      pulled: [...pulled],
       blocked: list(row.blocked),
       recent: list(row.recent),
     };

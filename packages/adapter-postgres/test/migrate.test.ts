@@ -17,7 +17,7 @@ async function tablesOf(schema: string): Promise<string[]> {
 describe("migrate", () => {
   it("ships versioned SQL files in the published package", async () => {
     const all = await migrations();
-    expect(all.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(all.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const manifest = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
     expect(manifest.files).toContain("migrations");
   });
@@ -32,6 +32,7 @@ describe("migrate", () => {
       "4_notifications",
       "5_blocks_by_blocked",
       "6_following_versions",
+      "7_pulled_authors_version",
     ]);
     expect(await migrate({ pool: db.pool, schema })).toEqual([]);
     expect(await migrate({ pool: db.pool, schema })).toEqual([]);
@@ -46,6 +47,7 @@ describe("migrate", () => {
       "post_counts",
       "posts",
       "pulled_authors",
+      "pulled_authors_version",
       "schema_migrations",
       "users",
     ]);
@@ -57,7 +59,7 @@ describe("migrate", () => {
     const schema = db.schemaName();
     const runs = await Promise.all(Array.from({ length: 6 }, () => migrate({ pool: db.pool, schema })));
     const applied = runs.flat().map((m) => m.version);
-    expect(applied.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(applied.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(runs.filter((run) => run.length > 0)).toHaveLength(1);
   });
 

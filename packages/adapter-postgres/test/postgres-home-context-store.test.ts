@@ -78,6 +78,54 @@ describe("PostgresHomeContextStore", () => {
     expect(await read()).toEqual(["4"]);
   });
 
+  it("finds a reader's pulled followees again only when the followee list or the set of pulled authors changed", async () => {
+    const schema = await db.freshSchema();
+    const users = new PostgresUserStore({ pool: db.pool, schema });
+    const graph = new PostgresGraphStore({ pool: db.pool, schema });
+    for (const id of ["1", "2", "3", "4", "5"]) {
+      await users.create({ id, handle: `u${id}`, displayName: id, createdAt: 1 });
+    }
+    for (const id of ["2", "3", "4"]) await graph.follow("1", id, 1);
+    await users.markPulled("2");
+    const { pool, rows } = contextRows();
+    const store = new PostgresHomeContextStore({ pool, schema });
+    const seen: string[][] = [];
+    const read = async () => {
+      seen.push([...((await store.homeContext("1", { limit: 5 }))?.pulled ?? [])].sort());
+    };
+    const sql = (text: string) => db.pool.query(text.replaceAll("$s", `"${schema}"`));
+    await read();
+    await read();
+    await users.markPulled("3");
+    await read();
+    // Marking an author already marked adds no row: the version stays.
+    await users.markPulled("3");
+    await read();
+    // An author the reader does not follow moves the version; the list is found again, the same.
+    await users.markPulled("5");
+    await read();
+    await graph.unfollow("1", "2");
+    await read();
+    await read();
+    // Written to the table by other means than the store: the trigger moves the version all the same.
+    await sql("DELETE FROM $s.pulled_authors WHERE user_id = 3");
+    await read();
+    await sql("INSERT INTO $s.pulled_authors (user_id) VALUES (4)");
+    await read();
+    await sql("TRUNCATE $s.pulled_authors");
+    await read();
+    expect(seen).toEqual([["2"], ["2"], ["2", "3"], ["2", "3"], ["2", "3"], ["3"], ["3"], [], ["4"], []]);
+    const shipped = rows.map((row) => (row.pulled as string | null)?.split(",").sort().join(",") ?? null);
+    expect(shipped).toEqual(["2", null, "2,3", null, "2,3", "3", null, "", "4", ""]);
+    // With the cache off, every read finds them.
+    const off = contextRows();
+    const uncached = new PostgresHomeContextStore({ pool: off.pool, schema, followeeCacheIds: 0 });
+    await graph.follow("1", "2", 2);
+    await users.markPulled("2");
+    for (let i = 0; i < 2; i++) await uncached.homeContext("1", { limit: 5 });
+    expect(off.rows.map((row) => row.pulled)).toEqual(["2", "2"]);
+  });
+
   it("ships a post's row once, then only its like counts, while it holds the post's content", async () => {
     const schema = await db.freshSchema();
     const users = new PostgresUserStore({ pool: db.pool, schema });

@@ -172,6 +172,29 @@ export function homeContextStoreContract(
       expect((await read())?.get(postId(3))?.post).toMatchObject({ mentions: [], replyTo: { postId: postId(1) } });
     });
 
+    it("shows an author marked pulled at the very next read, the followee list unchanged, however it caches", async () => {
+      for (const id of ["1", "2", "3", "4"]) await f.users.create(user(id));
+      await f.graph.follow("1", "2", 1);
+      await f.graph.follow("1", "3", 1);
+      await f.posts.insert(post(postId(1), "2"));
+      await f.posts.insert(post(postId(2), "3"));
+      const read = async () => {
+        const context = await contextOf("1", { limit: 5 });
+        expect(context).toEqual(await separately("1", { limit: 5 }));
+        return context === undefined ? undefined : { pulled: context.pulled, recent: context.recent };
+      };
+      expect(await read()).toEqual({ pulled: [], recent: [] });
+      expect(await read()).toEqual({ pulled: [], recent: [] });
+      await f.users.markPulled("2");
+      expect(await read()).toEqual({ pulled: ["2"], recent: [postId(1)] });
+      // Marked again, or another author marked: the same.
+      await f.users.markPulled("2");
+      await f.users.markPulled("4");
+      expect(await read()).toEqual({ pulled: ["2"], recent: [postId(1)] });
+      await f.users.markPulled("3");
+      expect(await read()).toEqual({ pulled: ["2", "3"], recent: [postId(2), postId(1)] });
+    });
+
     it("shows every follow, unfollow, block and bulk follow at the very next read, however it caches", async () => {
       for (const id of ["1", "2", "3", "4", "5"]) await f.users.create(user(id));
       await f.graph.follow("1", "2", 1);
