@@ -11,7 +11,7 @@ export interface CachedFollowees {
   pulled: readonly UserId[];
 }
 
-/** What an entry counts against the bound: its ids, and one for the entry itself (so empty lists count too). */
+/** What an entry counts against the bound: its ids and pulled ids, and one for the entry itself (so empty lists count). */
 const weight = (entry: CachedFollowees): number => entry.ids.length + entry.pulled.length + 1;
 
 /**

@@ -22,14 +22,14 @@ export interface PostgresHomeContextStoreOptions {
   /** The schema the deployment's users, graph and post stores use (default `"feed_engine"`). */
   schema?: string;
   /**
-   * The bound of this store's followee cache, in ids summed over readers plus one per reader (default 200,000, about
-   * 10 MB; 0 turns the cache off). A read ships the reader's followee list only when the list changed since the
-   * cached copy (its `following_version`, which every follow, unfollow, block and `followMany` of
-   * {@link PostgresGraphStore} moves in the same statement), so the cache is exact across processes. Follows written
-   * to the tables some other way must move the version too, or readers keep their cached lists. The pulled authors
-   * among a reader's followees are kept with the list (and count against the bound): a read finds them again only
-   * when the list or the set of pulled authors changed (`pulled_authors_version`, which a trigger on `pulled_authors`
-   * moves with every row added or removed, however written).
+   * The bound of this store's followee cache, in ids (followees and pulled followees) summed over readers plus one per
+   * reader (default 200,000, about 10 MB; 0 turns the cache off). A read ships the reader's followee list only when
+   * the list changed since the cached copy (its `following_version`, which every follow, unfollow, block and
+   * `followMany` of {@link PostgresGraphStore} moves in the same statement), so the cache is exact across processes.
+   * Follows written to the tables some other way must move the version too, or readers keep their cached lists. The
+   * pulled authors among a reader's followees are kept with the list: a read finds them again only when the list or
+   * the set of pulled authors changed (`pulled_authors_version`, which a trigger on `pulled_authors` moves with every
+   * row added or removed, however written).
    */
   followeeCacheIds?: number;
   /**
