@@ -193,7 +193,7 @@ export class PostgresHomeContextStore implements HomeContextStore {
     }
     const context: HomeContext = {
       followees,
-      pulled: [...pulled],
+      pulled,
       blocked: list(row.blocked),
       recent: list(row.recent),
     };

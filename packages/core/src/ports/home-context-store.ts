@@ -21,8 +21,11 @@ export interface HomeContext {
    * several reads while the list is unchanged (a cache); nobody changes it.
    */
   followees: readonly UserId[];
-  /** The pulled authors among `followees`, in any order: as `UserStore.pulledAmong(followees)`. */
-  pulled: UserId[];
+  /**
+   * The pulled authors among `followees`, in any order: as `UserStore.pulledAmong(followees)`. Shared like
+   * `followees`: a store may hand the same array to several reads; nobody changes it.
+   */
+  pulled: readonly UserId[];
   /** Everyone a block stands between and the reader, either way, in any order: as `GraphStore.blockedIds`. */
   blocked: UserId[];
   /**

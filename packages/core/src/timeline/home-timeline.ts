@@ -14,7 +14,7 @@ import { type CollectOptions, collectPage } from "./page-collector.js";
 interface ReaderContext {
   followees: readonly UserId[];
   blocked?: UserId[];
-  pulled?: UserId[];
+  pulled?: readonly UserId[];
   recent?: PostId[];
   hydrated?: Map<PostId, HydratedPost>;
 }
